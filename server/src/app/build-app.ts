@@ -1,0 +1,81 @@
+import { sql } from "kysely";
+import type { FastifyInstance } from "fastify";
+import type { TillConfig } from "../config/schema.ts";
+import { type Db, openDatabase } from "../db/database.ts";
+import { migrateToLatest } from "../db/migrator.ts";
+import { createHttpServer } from "../http/server.ts";
+import type { Logger } from "../kernel/logger.ts";
+import { SecretBox } from "../kernel/secret-box.ts";
+import { registerManageRoutes, SettingsRepository, SettingsService } from "../modules/manage/index.ts";
+import { registerMiscRoutes } from "../modules/misc/index.ts";
+import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
+import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
+import { loadSecretKey } from "./secret-key.ts";
+import { VERSION } from "./version.ts";
+
+export interface Till {
+  config: TillConfig;
+  db: Db;
+  http: FastifyInstance;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface Services {
+  settings: SettingsService;
+  users: UsersService;
+  tokens: TokensService;
+}
+
+/** Builds the services over an open database. The CLI uses this without HTTP. */
+export function buildServices(config: TillConfig, db: Db): Services {
+  const box = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const settings = new SettingsService(new SettingsRepository(db), box);
+  const userRepo = new UserRepository(db);
+  const throttle = new LoginThrottle(config.loginRateLimit.perAccountPer15Min, 15 * 60_000);
+  const tokens = new TokensService(new TokenRepository(db), userRepo, throttle, { policy: () => settings.policy() });
+  const users = new UsersService(userRepo, {
+    policy: () => settings.policy(),
+    claimFirstSuperuser: (id) => settings.claimFirstSuperuser(id),
+    issueToken: async (userId, permissions) => (await tokens.issue(userId, permissions)).secret,
+    revokeAllTokens: (userId, except) => tokens.revokeAll(userId, except),
+    statsTables: ["wallets", "stores", "notifications", "products", "discounts", "templates", "files"],
+  });
+  return { settings, users, tokens };
+}
+
+/** The composition root: the one place that wires concrete adapters together. */
+export async function buildApp(config: TillConfig, logger: Logger): Promise<Till> {
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const services = buildServices(config, db);
+  const http = await createHttpServer({
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    maxUploadBytes: config.maxUploadBytes,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    resolveToken: (secret) => services.tokens.resolve(secret),
+    version: VERSION,
+  });
+  registerMiscRoutes(http, { database: async () => void (await sql`select 1`.execute(db.kysely)) });
+  registerUserRoutes(http, services.users, config.loginRateLimit.perIpPerMinute);
+  registerTokenRoutes(http, services.tokens, config.loginRateLimit.perIpPerMinute);
+  registerManageRoutes(http, services.settings);
+
+  return {
+    config,
+    db,
+    http,
+    services,
+    close: async () => {
+      await http.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+export const SUPPORTED_COINS = ["btc", "ltc"] as const;
+export const NETWORKS = ["mainnet", "testnet", "signet", "regtest"] as const;
+export const BACKENDS = ["electrum", "bitcoind"] as const;
+
+export type CoinSymbol = (typeof SUPPORTED_COINS)[number];
+
+export interface CoinConfig {
+  symbol: CoinSymbol;
+  network: (typeof NETWORKS)[number];
+  backend: (typeof BACKENDS)[number];
+  bitcoindUrl: string | undefined;
+  electrumServers: string[];
+  pollIntervalMs: number;
+}
+
+export interface TillConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  dataDir: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  cryptos: CoinConfig[];
+  secretKey: string | undefined;
+  maxBodyBytes: number;
+  maxUploadBytes: number;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  loginRateLimit: { perIpPerMinute: number; perAccountPer15Min: number };
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const bitcoindUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), "must be an http:// or https:// URL");
+
+const electrumServer = z
+  .string()
+  .regex(/^(tcp|ssl):\/\/[^\s:/]+:\d{1,5}$/, "must look like tcp://host:port or ssl://host:port");
+
+const booleanText = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const commaList = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Each entry: the variable name and the schema that reads it. The variable name is what an error names. */
+export const BASE_VARIABLES = {
+  TILL_HOST: z.string().min(1).default("127.0.0.1"),
+  TILL_PORT: port.default(8000),
+  TILL_DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "must be sqlite:<path> or postgres://user:pass@host:port/db")
+    .optional(),
+  TILL_DATA_DIR: z.string().min(1).default("data"),
+  TILL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TILL_CRYPTOS: z.string().default("btc"),
+  TILL_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  TILL_MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  TILL_MAX_UPLOAD_BYTES: positiveInt.default(10_485_760),
+  TILL_CORS_ORIGINS: z.string().default("*"),
+  TILL_TRUST_PROXY: booleanText.default(false),
+  TILL_LOGIN_RATE_LIMIT_PER_IP: positiveInt.default(30),
+  TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(10),
+} as const;
+
+export const COIN_VARIABLES = {
+  NETWORK: z.enum(NETWORKS).default("mainnet"),
+  BACKEND: z.enum(BACKENDS).default("electrum"),
+  BITCOIND_URL: bitcoindUrl.optional(),
+  ELECTRUM_SERVERS: z.string().optional(),
+  POLL_INTERVAL_MS: positiveInt.default(1000),
+} as const;
+
+export { booleanText, commaList, electrumServer };

@@ -1,0 +1,21 @@
+import { type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { Db } from "./database.ts";
+import * as m0001 from "./migrations/0001-init.ts";
+
+/** Append-only: never edit a migration that has shipped; add the next one. */
+const MIGRATIONS: Record<string, Migration> = {
+  "0001-init": m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+export async function migrateToLatest(db: Db): Promise<MigrationReport> {
+  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: "till_migrations", migrationLockTableName: "till_migrations_lock" });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
+}

@@ -1,0 +1,69 @@
+import cors from "@fastify/cors";
+import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Logger } from "../kernel/logger.ts";
+import { newId } from "../kernel/ids.ts";
+import { installAuth, type TokenResolver } from "./auth.ts";
+import { installErrorHandler } from "./error-handler.ts";
+
+export interface HttpOptions {
+  logger: Logger;
+  maxBodyBytes: number;
+  maxUploadBytes: number;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  resolveToken: TokenResolver;
+  version: string;
+}
+
+/** The Fastify instance with everything every route relies on; modules add their routes afterwards. */
+export async function createHttpServer(options: HttpOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.maxBodyBytes,
+    trustProxy: options.trustProxy,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && /^[\w-]{1,64}$/.test(given) ? given : newId();
+    },
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  installErrorHandler(app);
+
+  await app.register(cors, {
+    origin: options.corsOrigins.includes("*") ? "*" : options.corsOrigins,
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    allowedHeaders: ["authorization", "content-type", "x-request-id"],
+    exposedHeaders: ["content-disposition", "x-request-id"],
+    maxAge: 86400,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, {
+    limits: { fileSize: options.maxUploadBytes, files: 1, fields: 20, fieldSize: options.maxBodyBytes, parts: 25 },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Till Merchant API", version: options.version, description: "Bitcart-compatible Merchant API" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+
+  installAuth(app, options.resolveToken);
+  return app;
+}

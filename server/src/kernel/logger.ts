@@ -1,0 +1,23 @@
+import pino, { type Logger } from "pino";
+
+export type { Logger };
+
+/** Paths whose values never reach a log line, wherever they appear in a logged object. */
+export const REDACTED_PATHS = [
+  "password",
+  "*.password",
+  "*.*.password",
+  "access_token",
+  "*.access_token",
+  "token",
+  "*.token",
+  "secret",
+  "*.secret",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "headers.authorization",
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
+}

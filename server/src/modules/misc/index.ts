@@ -1,0 +1,1 @@
+export { type HealthProbe, registerMiscRoutes } from "./misc.routes.ts";
