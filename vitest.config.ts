@@ -1,0 +1,22 @@
+import { defineConfig } from "vitest/config";
+
+// The integration suite runs twice: once on SQLite, once on PostgreSQL (TILL_TEST_DB picks the dialect).
+const integration = (dialect: "sqlite" | "postgres") => ({
+  test: {
+    name: `integration-${dialect}`,
+    include: ["server/test/**/*.test.ts"],
+    env: { TILL_TEST_DB: dialect },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "unit", include: ["server/src/**/*.test.ts", "sdk/src/**/*.test.ts"] } },
+      integration("sqlite"),
+      integration("postgres"),
+    ],
+  },
+});
