@@ -5,6 +5,7 @@ const integration = (dialect: "sqlite" | "postgres") => ({
   test: {
     name: `integration-${dialect}`,
     include: ["server/test/**/*.test.ts"],
+    exclude: ["server/test/chain/**"],
     env: { TILL_TEST_DB: dialect },
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -15,6 +16,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: "unit", include: ["server/src/**/*.test.ts", "sdk/src/**/*.test.ts"] } },
+      // Tests against real chain peers (litecoind regtest); they touch no Till database, so they run once.
+      { test: { name: "chain", include: ["server/test/chain/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
       integration("sqlite"),
       integration("postgres"),
     ],

@@ -1,0 +1,70 @@
+/**
+ * The contract between chain backends and the rest of Till. Backends know scripts, transactions and blocks;
+ * they know nothing of invoices, stores or wallets. Amounts are integer base units (satoshi/litoshi) as bigint.
+ */
+
+/** One output paying a watched script. Keyed by (txid, vout) everywhere: the payments ledger's identity. */
+export interface ObservedOutput {
+  txid: string;
+  vout: number;
+  /** Hex-encoded scriptPubKey of the output. */
+  script: string;
+  amount: bigint;
+  /** Height of the block that contains it, or null while it is in the mempool. */
+  height: number | null;
+  /** Hash of that block, or null while unconfirmed. */
+  blockHash: string | null;
+  /** Whether the transaction signals BIP125 replaceability (or inherits it). */
+  rbf: boolean;
+}
+
+export type ChainEvent =
+  /** First sight of an output paying a watched script (mempool or a block). */
+  | { type: "seen"; output: ObservedOutput }
+  /** The output's confirmation count changed (height known; confirmations = tip - height + 1). */
+  | { type: "confirmed"; output: ObservedOutput; confirmations: number }
+  /** The transaction left the mempool or chain because another spent its inputs (RBF or double-spend). */
+  | { type: "replaced"; txid: string; vout: number; script: string; byTxid: string | null }
+  /** The block holding the output was disconnected by a reorg; the output is unconfirmed again (or gone). */
+  | { type: "orphaned"; txid: string; vout: number; script: string; height: number }
+  /** The backend processed a new best block. */
+  | { type: "tip"; height: number; hash: string };
+
+export type ChainListener = (event: ChainEvent) => void | Promise<void>;
+
+export interface FeeEstimate {
+  /** Target confirmation blocks asked for. */
+  targetBlocks: number;
+  /** Fee rate in base units per virtual byte, or null when the backend has no estimate. */
+  satPerVbyte: number | null;
+}
+
+export interface SyncInfo {
+  backend: "bitcoind" | "electrum";
+  server: string;
+  connected: boolean;
+  height: number | null;
+  synchronized: boolean;
+}
+
+export interface ScriptHistoryItem {
+  txid: string;
+  height: number | null;
+  outputs: ObservedOutput[];
+}
+
+/** A chain backend for one coin on one network. */
+export interface ChainBackend {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Adds scripts (hex scriptPubKeys) to the watch set. Idempotent. */
+  watch(scripts: readonly string[]): void;
+  unwatch(scripts: readonly string[]): void;
+  onEvent(listener: ChainListener): () => void;
+  /** Outputs ever paid to a script (for wallet sync and gap-limit scans). */
+  history(script: string): Promise<ScriptHistoryItem[]>;
+  estimateFee(targetBlocks: number): Promise<FeeEstimate>;
+  /** Broadcasts a raw transaction (hex), returning its txid. */
+  broadcast(rawTxHex: string): Promise<string>;
+  syncInfo(): SyncInfo;
+}
