@@ -33,7 +33,13 @@ const program = new Command()
 program
   .command("serve", { isDefault: true })
   .description("run the API server (and, later, the chain watchers and scheduler)")
-  .action(() => serve(config()).catch(fail));
+  .action(async () => {
+    try {
+      await serve(config());
+    } catch (error) {
+      fail(error);
+    }
+  });
 
 program
   .command("migrate")

@@ -6,8 +6,16 @@ import { migrateToLatest } from "../db/migrator.ts";
 import { createHttpServer } from "../http/server.ts";
 import type { Logger } from "../kernel/logger.ts";
 import { SecretBox } from "../kernel/secret-box.ts";
+import { FileRepository, FilesService, registerFileRoutes } from "../modules/files/index.ts";
 import { registerManageRoutes, SettingsRepository, SettingsService } from "../modules/manage/index.ts";
 import { registerMiscRoutes } from "../modules/misc/index.ts";
+import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "../modules/discounts/index.ts";
+import { NotificationRepository, NotificationsService, registerNotificationRoutes } from "../modules/notifications/index.ts";
+import { registerStoreRoutes, StoreRepository, StoresService } from "../modules/stores/index.ts";
+import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "../modules/templates/index.ts";
+import { ProductImages, ProductRepository, ProductsService, registerProductRoutes } from "../modules/products/index.ts";
+import { registerUploadServing } from "../modules/shared/upload-serving.ts";
+import { UploadStorage } from "../modules/shared/upload-storage.ts";
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
 import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
 import { loadSecretKey } from "./secret-key.ts";
@@ -25,6 +33,13 @@ export interface Services {
   settings: SettingsService;
   users: UsersService;
   tokens: TokensService;
+  stores: StoresService;
+  discounts: DiscountsService;
+  notifications: NotificationsService;
+  templates: TemplatesService;
+  products: ProductsService;
+  files: FilesService;
+  uploads: UploadStorage;
 }
 
 /** Builds the services over an open database. The CLI uses this without HTTP. */
@@ -41,7 +56,17 @@ export function buildServices(config: TillConfig, db: Db): Services {
     revokeAllTokens: (userId, except) => tokens.revokeAll(userId, except),
     statsTables: ["wallets", "stores", "notifications", "products", "discounts", "templates", "files"],
   });
-  return { settings, users, tokens };
+  const stores = new StoresService(new StoreRepository(db), box, {
+    storePolicy: () => settings.storePolicy(),
+    updateStorePolicy: (patch) => settings.updateStorePolicy(patch),
+  });
+  const discounts = new DiscountsService(new DiscountRepository(db));
+  const notifications = new NotificationsService(new NotificationRepository(db), box);
+  const templates = new TemplatesService(new TemplateRepository(db));
+  const uploads = new UploadStorage(config.dataDir);
+  const products = new ProductsService(new ProductRepository(db), new ProductImages(uploads));
+  const files = new FilesService(new FileRepository(db), uploads, { policy: () => settings.policy() });
+  return { settings, users, tokens, stores, discounts, notifications, templates, products, files, uploads };
 }
 
 /** The composition root: the one place that wires concrete adapters together. */
@@ -67,6 +92,13 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
   registerUserRoutes(http, services.users, config.loginRateLimit.perIpPerMinute);
   registerTokenRoutes(http, services.tokens, config.loginRateLimit.perIpPerMinute);
   registerManageRoutes(http, services.settings);
+  registerStoreRoutes(http, services.stores);
+  registerDiscountRoutes(http, services.discounts);
+  registerNotificationRoutes(http, services.notifications);
+  registerTemplateRoutes(http, services.templates);
+  registerProductRoutes(http, services.products);
+  registerFileRoutes(http, services.files);
+  await registerUploadServing(http, services.uploads);
 
   return {
     config,

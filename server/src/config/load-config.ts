@@ -19,12 +19,21 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The value as an error may show it: error messages reach terminals and logs, so a secret key is never
+ * echoed and a URL's password is masked.
+ */
+function shown(name: string, raw: string): string {
+  if (/SECRET|PASSWORD/.test(name)) return '"<hidden>"';
+  return JSON.stringify(raw.replace(/^([^:/?#]*:\/\/[^:/?#@]*):[^/?#]*@/, "$1:***@"));
+}
+
 function read<T extends z.ZodType>(env: Env, name: string, schema: T): z.output<T> {
   const raw = env[name];
   const result = schema.safeParse(raw === "" ? undefined : raw);
   if (!result.success) {
     const reason = result.error.issues[0]?.message ?? "is invalid";
-    throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(raw ?? "")}: ${reason}`);
+    throw new ConfigError(`Invalid configuration: ${name}=${shown(name, raw ?? "")}: ${reason}`);
   }
   return result.data;
 }
@@ -39,7 +48,7 @@ function readCoin(env: Env, symbol: CoinSymbol): CoinConfig {
     const check = electrumServer.safeParse(server);
     if (!check.success) {
       throw new ConfigError(
-        `Invalid configuration: ${prefix}_ELECTRUM_SERVERS: "${server}" ${check.error.issues[0]?.message ?? "is invalid"}`,
+        `Invalid configuration: ${prefix}_ELECTRUM_SERVERS: ${shown("", server)} ${check.error.issues[0]?.message ?? "is invalid"}`,
       );
     }
   }

@@ -40,7 +40,11 @@ const bitcoindUrl = z
 
 const electrumServer = z
   .string()
-  .regex(/^(tcp|ssl):\/\/[^\s:/]+:\d{1,5}$/, "must look like tcp://host:port or ssl://host:port");
+  .regex(/^(tcp|ssl):\/\/[^\s:/]+:\d{1,5}$/, "must look like tcp://host:port or ssl://host:port")
+  .refine((v) => {
+    const portNumber = Number(v.slice(v.lastIndexOf(":") + 1));
+    return portNumber >= 1 && portNumber <= 65535;
+  }, "must have a port from 1 to 65535");
 
 const booleanText = z
   .enum(["true", "false", "1", "0", "yes", "no"])

@@ -1,10 +1,12 @@
 import { type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { Db } from "./database.ts";
 import * as m0001 from "./migrations/0001-init.ts";
+import * as m0002 from "./migrations/0002-wallet-addresses.ts";
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-init": m0001,
+  "0002-wallet-addresses": m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

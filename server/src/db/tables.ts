@@ -61,6 +61,38 @@ export interface WalletsTable extends Owned {
   contract: string;
   additional_xpub_data: Json;
   transaction_speed: number | null;
+  key_kind: Generated<string>;
+  script_type: Generated<string>;
+  derivation: Generated<string>;
+  descriptor: Generated<string>;
+  hot_wallet: Generated<Bool>;
+  /** Sealed with the server key; "" for watch-only wallets. */
+  private_material: Generated<string>;
+  /** The next receive index never handed out (fresh-address counter). */
+  receive_index: Generated<number>;
+  change_index: Generated<number>;
+  last_used_receive: Generated<number>;
+  last_used_change: Generated<number>;
+  balance_confirmed: Generated<string>;
+  balance_unconfirmed: Generated<string>;
+  sync_status: Generated<string>;
+  sync_error: Generated<string>;
+  synced_at: Generated<string | null>;
+}
+
+export interface WalletAddressesTable {
+  wallet_id: string;
+  chain: number;
+  idx: number;
+  address: string;
+  script: string;
+  used: Generated<Bool>;
+}
+
+export interface ChainStateTable {
+  name: string;
+  state: Json;
+  updated: string;
 }
 
 export interface StoresTable extends Owned {
@@ -119,6 +151,8 @@ export interface Database {
   tokens: TokensTable;
   settings: SettingsTable;
   wallets: WalletsTable;
+  wallet_addresses: WalletAddressesTable;
+  chain_state: ChainStateTable;
   stores: StoresTable;
   notifications: NotificationsTable;
   products: ProductsTable;

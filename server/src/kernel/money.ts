@@ -8,6 +8,9 @@ export { Big };
 
 const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)$/;
 
+/** Beyond this magnitude a value is no amount, and writing it out (`1e999999999`) would exhaust memory. */
+const MAX_EXPONENT = 1000;
+
 export function isDecimalString(value: string): boolean {
   return DECIMAL.test(value.trim());
 }
@@ -17,7 +20,8 @@ export function parseDecimal(value: string | number): Big | null {
   const text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value.trim();
   if (!DECIMAL.test(text) && !/^-?\d+(\.\d+)?e[-+]?\d+$/i.test(text)) return null;
   try {
-    return new Big(text);
+    const parsed = new Big(text);
+    return Math.abs(parsed.e) > MAX_EXPONENT ? null : parsed;
   } catch {
     return null;
   }

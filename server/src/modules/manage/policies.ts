@@ -31,7 +31,26 @@ export const policySchema = z.object({
 
 export type Policy = z.output<typeof policySchema>;
 
-export const policyPatchSchema = policySchema.partial().extend({ email_settings: emailSettingsSchema.partial().optional() });
+/** The schema's fields, each optional and without its default, so a patch names only what it changes. */
+function patchShape<S extends Record<string, z.ZodType>>(shape: S) {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional()]),
+  ) as { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]> };
+}
+
+/**
+ * A policy update changes only the fields it names. In `email_settings`, `password: ""` (what the API
+ * answers) keeps the stored password, a new value replaces it and `null` removes it.
+ */
+export const emailSettingsPatchSchema = z.object({
+  ...patchShape(emailSettingsSchema.shape),
+  password: emailSettingsSchema.shape.password.unwrap().nullable().optional(),
+});
+
+export const policyPatchSchema = z.object({
+  ...patchShape(policySchema.shape),
+  email_settings: emailSettingsPatchSchema.optional(),
+});
 
 export const SECRET_POLICY_FIELDS = ["captcha_secretkey", "email_settings"] as const;
 

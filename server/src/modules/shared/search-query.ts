@@ -20,7 +20,7 @@ export function parseSearchQuery(query: string, now: Date = new Date()): SearchQ
     const quoted = word.length >= 2 && word.startsWith('"') && word.endsWith('"');
     const colon = word.indexOf(":");
     if (!quoted && colon > 0) {
-      const key = word.slice(0, colon).toLowerCase();
+      const key = filterKey(word.slice(0, colon));
       const values = filters.get(key) ?? [];
       values.push(word.slice(colon + 1));
       filters.set(key, values);
@@ -34,6 +34,12 @@ export function parseSearchQuery(query: string, now: Date = new Date()): SearchQ
   return { text: text.join(" "), filters, startDate, endDate };
 }
 
+/** Field names are case-insensitive; a metadata key keeps its case, as JSON keys are case-sensitive. */
+function filterKey(raw: string): string {
+  const lower = raw.toLowerCase();
+  return lower.startsWith("metadata.") ? `metadata.${raw.slice("metadata.".length)}` : lower;
+}
+
 function takeDate(filters: Map<string, string[]>, key: string, now: Date): Date | null {
   const value = filters.get(key)?.[0];
   filters.delete(key);
@@ -41,7 +47,8 @@ function takeDate(filters: Map<string, string[]>, key: string, now: Date): Date 
   const relative = RELATIVE.exec(value);
   if (relative) {
     const hours = Number(relative[1]) * HOURS_PER_UNIT[relative[2]!]!;
-    return new Date(now.getTime() - hours * 3_600_000);
+    const date = new Date(now.getTime() - hours * 3_600_000);
+    return Number.isNaN(date.getTime()) ? null : date;
   }
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
   const date = new Date(value);
