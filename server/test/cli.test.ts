@@ -152,14 +152,20 @@ describe("the till command line", () => {
   });
 
   it("migrates a fresh database, then reports it up to date", async () => {
-    const first = await runCli(["migrate"], env, db.dataDir);
-    expect(first.stderr).toBe("");
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Applied: 0001-init(, [\w-]+)*\n$/);
+    const fresh = await createTestDatabase();
+    try {
+      const freshEnv = cliEnv({ TILL_DATABASE_URL: fresh.url, TILL_DATA_DIR: fresh.dataDir, TILL_LOG_LEVEL: "silent" });
+      const first = await runCli(["migrate"], freshEnv, fresh.dataDir);
+      expect(first.stderr).toBe("");
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^Applied: 0001-init(, [\w-]+)*\n$/);
 
-    const second = await runCli(["migrate"], env, db.dataDir);
-    expect(second.code).toBe(0);
-    expect(second.stdout).toBe("Database is up to date\n");
+      const second = await runCli(["migrate"], freshEnv, fresh.dataDir);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toBe("Database is up to date\n");
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it("creates a superuser who can log in through the HTTP API", async () => {
@@ -212,11 +218,9 @@ describe("the till command line", () => {
     expect(invalid.stdout).toBe("");
     expect(lines(invalid.stderr)).toEqual(["Error: Invalid email: not-an-email"]);
 
-    const taken = await runCli(
-      ["create-superuser", "--email", "root@shop.example", "--password", "pw-pw-pw"],
-      env,
-      db.dataDir,
-    );
+    const args = ["create-superuser", "--email", "twice@shop.example", "--password", "pw-pw-pw"];
+    expect((await runCli(args, env, db.dataDir)).code).toBe(0);
+    const taken = await runCli(args, env, db.dataDir);
     expect(taken.code).toBe(1);
     expect(lines(taken.stderr)).toHaveLength(1);
     expect(taken.stderr).toContain("already exists");
