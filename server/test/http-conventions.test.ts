@@ -89,7 +89,10 @@ describe("HTTP conventions", () => {
     });
 
     it("answers a body of the wrong JSON type with a 422 naming the body", async () => {
-      const response = await app.call("POST", "/users", { body: "[1, 2]", headers: { "content-type": "application/json" } });
+      const response = await app.call("POST", "/users", {
+        body: "[1, 2]",
+        headers: { "content-type": "application/json" },
+      });
       expect(response.statusCode).toBe(422);
       expect(response.json().detail[0].loc[0]).toBe("body");
     });
@@ -104,6 +107,58 @@ describe("HTTP conventions", () => {
           expect.objectContaining({ loc: ["body", "password"] }),
         ]),
       );
+    });
+
+    it("answers a malformed or overlong path parameter with {detail}", async () => {
+      const bad = await app.till.http.inject({
+        method: "GET",
+        url: "/token/%E0%A4%A",
+        headers: { authorization: `Bearer ${admin.token}` },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toEqual({ detail: "Invalid URL" });
+      const long = await app.call("GET", `/token/${"x".repeat(300)}`, { token: admin.token });
+      expect(long.statusCode).toBe(414);
+      expect(long.json()).toEqual({ detail: "URI Too Long" });
+    });
+
+    it("refuses NUL characters in path, query and body with a 422 naming where", async () => {
+      const path = await app.call("GET", "/token/abc%00def", { token: admin.token });
+      expect(path.statusCode).toBe(422);
+      expect(path.json().detail).toEqual([
+        { loc: ["path", "id"], msg: "Input should not contain NUL characters", type: "string_nul" },
+      ]);
+      const query = await app.call("GET", "/token?query=a%00b", { token: admin.token });
+      expect(query.statusCode).toBe(422);
+      expect(query.json().detail[0].loc).toEqual(["query", "query"]);
+      const body = await app.call("POST", "/token", {
+        token: admin.token,
+        body: { app_id: "shop\u0000", permissions: ["store_management"] },
+      });
+      expect(body.statusCode).toBe(422);
+      expect(body.json().detail[0].loc).toEqual(["body", "app_id"]);
+      const key = await app.call("POST", "/users/me/settings", {
+        token: admin.token,
+        body: { settings: { "a\u0000": 1 } },
+      });
+      expect(key.statusCode).toBe(422);
+      expect(key.json().detail[0].loc).toEqual(["body", "settings", "a\u0000"]);
+    });
+
+    it("refuses bodies nested deeper than 64 levels, and accepts 64", async () => {
+      const nest = (levels: number) => {
+        let value: unknown = "leaf";
+        for (let i = 0; i < levels; i++) value = { a: value };
+        return value;
+      };
+      const user = await registerUser(app);
+      // The body object itself is the first level: metadata may hold the other 63.
+      const fits = await app.call("PATCH", `/users/${user.id}`, { token: admin.token, body: { metadata: nest(63) } });
+      expect(fits.statusCode).toBe(200);
+      const deep = await app.call("PATCH", `/users/${user.id}`, { token: admin.token, body: { metadata: nest(64) } });
+      expect(deep.statusCode).toBe(422);
+      expect(deep.json().detail[0].type).toBe("too_deep");
+      expect(deep.json().detail[0].loc.slice(0, 3)).toEqual(["body", "metadata", "a"]);
     });
 
     it("answers an unsupported content type with 415", async () => {
@@ -176,7 +231,9 @@ describe("HTTP conventions", () => {
       expect(users.required).toEqual(expect.arrayContaining(["email", "password"]));
       expect(Object.keys(users.properties)).toEqual(expect.arrayContaining(["email", "password", "is_superuser"]));
       const token = doc.paths["/token"].post.requestBody.content["application/json"].schema;
-      expect(Object.keys(token.properties)).toEqual(expect.arrayContaining(["email", "password", "permissions", "strict"]));
+      expect(Object.keys(token.properties)).toEqual(
+        expect.arrayContaining(["email", "password", "permissions", "strict"]),
+      );
       expect(token.properties.permissions.type).toBe("array");
       const policies = doc.paths["/manage/policies"].post.requestBody.content["application/json"].schema;
       expect(Object.keys(policies.properties)).toEqual(
@@ -189,7 +246,9 @@ describe("HTTP conventions", () => {
 
     it("documents the list parameters of list routes", () => {
       const names = doc.paths["/token"].get.parameters.map((p: any) => p.name);
-      expect(names).toEqual(expect.arrayContaining(["offset", "limit", "query", "sort", "desc", "autocomplete", "app_id"]));
+      expect(names).toEqual(
+        expect.arrayContaining(["offset", "limit", "query", "sort", "desc", "autocomplete", "app_id"]),
+      );
     });
 
     it("does not list its own document", () => {
@@ -290,8 +349,16 @@ describe("HTTP conventions", () => {
       const stored = JSON.parse(rows.find((row) => row.name === "policy")!.value);
       expect(stored.email_settings.password).toMatch(/^enc:v1:/);
 
-      const untouched = await app.call("POST", "/manage/policies", { token: admin.token, body: { email_settings: { port: 465 } } });
-      expect(untouched.json().email_settings).toMatchObject({ host: "smtp.example.com", port: 465, password: "", password_set: true });
+      const untouched = await app.call("POST", "/manage/policies", {
+        token: admin.token,
+        body: { email_settings: { port: 465 } },
+      });
+      expect(untouched.json().email_settings).toMatchObject({
+        host: "smtp.example.com",
+        port: 465,
+        password: "",
+        password_set: true,
+      });
     });
 
     it("keeps the stored email password when the form is sent back with password '' and removes it on null", async () => {
@@ -300,8 +367,15 @@ describe("HTTP conventions", () => {
       const resent = await app.call("POST", "/manage/policies", { token: admin.token, body: { email_settings: form } });
       expect(resent.statusCode).toBe(200);
       expect(resent.json().email_settings).toMatchObject({ host: "smtp.example.com", password_set: true });
-      const removed = await app.call("POST", "/manage/policies", { token: admin.token, body: { email_settings: { password: null } } });
-      expect(removed.json().email_settings).toMatchObject({ host: "smtp.example.com", password: "", password_set: false });
+      const removed = await app.call("POST", "/manage/policies", {
+        token: admin.token,
+        body: { email_settings: { password: null } },
+      });
+      expect(removed.json().email_settings).toMatchObject({
+        host: "smtp.example.com",
+        password: "",
+        password_set: false,
+      });
     });
 
     it("changes only the fields a policy update names", async () => {
@@ -310,7 +384,10 @@ describe("HTTP conventions", () => {
         body: { discourage_index: true, admin_theme_url: "https://theme.example/admin.css" },
       });
       expect(first.statusCode).toBe(200);
-      const second = await app.call("POST", "/manage/policies", { token: admin.token, body: { captcha_type: "hcaptcha" } });
+      const second = await app.call("POST", "/manage/policies", {
+        token: admin.token,
+        body: { captcha_type: "hcaptcha" },
+      });
       expect(second.json()).toMatchObject({
         discourage_index: true,
         admin_theme_url: "https://theme.example/admin.css",
@@ -328,7 +405,10 @@ describe("HTTP conventions", () => {
 
     it("lets only superusers change policies", async () => {
       const user = await registerUser(app);
-      const response = await app.call("POST", "/manage/policies", { token: user.token, body: { disable_registration: true } });
+      const response = await app.call("POST", "/manage/policies", {
+        token: user.token,
+        body: { disable_registration: true },
+      });
       expect(response.statusCode).toBe(403);
       expect(response.json().detail).toContain("server_management");
       expect((await app.call("POST", "/manage/policies", { body: {} })).statusCode).toBe(401);
@@ -364,7 +444,10 @@ describe("HTTP conventions", () => {
     beforeAll(async () => {
       user = await registerUser(app);
       for (const appId of appIds) {
-        const response = await app.call("POST", "/token", { token: user.token, body: { app_id: appId, permissions: ["store_management"] } });
+        const response = await app.call("POST", "/token", {
+          token: user.token,
+          body: { app_id: appId, permissions: ["store_management"] },
+        });
         expect(response.statusCode).toBe(200);
       }
     });
@@ -450,7 +533,14 @@ describe("HTTP conventions", () => {
       const page = await list("autocomplete=true&limit=-1&sort=app_id&desc=false");
       expect(page.count).toBe(7);
       for (const item of page.result) expect(Object.keys(item).sort()).toEqual(["id", "name"]);
-      expect(page.result.map((t: { name: string }) => t.name).slice(1)).toEqual(["alpha", "bravo", "charlie", "echo", "foo", "foo"]);
+      expect(page.result.map((t: { name: string }) => t.name).slice(1)).toEqual([
+        "alpha",
+        "bravo",
+        "charlie",
+        "echo",
+        "foo",
+        "foo",
+      ]);
       // A token without an app id is named by its id.
       expect(page.result[0].name).toBe(page.result[0].id);
     });
@@ -490,9 +580,13 @@ describe("request body limit", () => {
   it("answers a body larger than TILL_MAX_BODY_BYTES with 413", async () => {
     const app = await createTestApp({ TILL_MAX_BODY_BYTES: "2048" });
     try {
-      const small = await app.call("POST", "/users", { body: { email: "small@example.com", password: "x".repeat(100) } });
+      const small = await app.call("POST", "/users", {
+        body: { email: "small@example.com", password: "x".repeat(100) },
+      });
       expect(small.statusCode).toBe(200);
-      const large = await app.call("POST", "/users", { body: { email: "large@example.com", password: "x".repeat(4096) } });
+      const large = await app.call("POST", "/users", {
+        body: { email: "large@example.com", password: "x".repeat(4096) },
+      });
       expect(large.statusCode).toBe(413);
       expect(large.json()).toEqual({ detail: "Request body is too large" });
       const count = await app.till.db.kysely.selectFrom("users").select("email").execute();
@@ -532,7 +626,9 @@ describe("login rate limits", () => {
       const victim = await registerUser(app, "victim@example.com", "victim-password");
       const other = await registerUser(app, "other@example.com", "other-password");
       // A success before any failure does not count.
-      expect((await app.call("POST", "/token", { body: { email: victim.email, password: victim.password } })).statusCode).toBe(200);
+      expect(
+        (await app.call("POST", "/token", { body: { email: victim.email, password: victim.password } })).statusCode,
+      ).toBe(200);
       for (let i = 0; i < 3; i++) {
         const wrong = await app.call("POST", "/token", { body: { email: victim.email, password: `wrong-${i}` } });
         expect(wrong.statusCode).toBe(401);
@@ -542,7 +638,9 @@ describe("login rate limits", () => {
       expect(typeof right.json().detail).toBe("string");
       expect(right.body).not.toContain("access_token");
       // The account name is compared case-insensitively.
-      const upper = await app.call("POST", "/token", { body: { email: "VICTIM@example.com", password: victim.password } });
+      const upper = await app.call("POST", "/token", {
+        body: { email: "VICTIM@example.com", password: victim.password },
+      });
       expect(upper.statusCode).toBe(429);
       const otherLogin = await app.call("POST", "/token", { body: { email: other.email, password: other.password } });
       expect(otherLogin.statusCode).toBe(200);
@@ -607,7 +705,11 @@ describe("log redaction", () => {
   it("keeps passwords and bearer tokens out of the request logs of a running server", async () => {
     const database = await createTestDatabase();
     const stream = memoryStream();
-    const config = parseConfig({ TILL_DATABASE_URL: database.url, TILL_DATA_DIR: database.dataDir, TILL_LOG_LEVEL: "info" });
+    const config = parseConfig({
+      TILL_DATABASE_URL: database.url,
+      TILL_DATA_DIR: database.dataDir,
+      TILL_LOG_LEVEL: "info",
+    });
     const till = await buildApp(config, createLogger("info", stream));
     try {
       const registered = await till.http.inject({
@@ -617,9 +719,17 @@ describe("log redaction", () => {
       });
       expect(registered.statusCode).toBe(200);
       const bearer = registered.json().token as string;
-      await till.http.inject({ method: "POST", url: "/token", payload: { email: "logged@example.com", password: "wrong-password-value" } });
+      await till.http.inject({
+        method: "POST",
+        url: "/token",
+        payload: { email: "logged@example.com", password: "wrong-password-value" },
+      });
       await till.http.inject({ method: "GET", url: "/users/me", headers: { authorization: `Bearer ${bearer}` } });
-      await till.http.inject({ method: "GET", url: "/users/me", headers: { authorization: "Bearer unknown-bearer-value" } });
+      await till.http.inject({
+        method: "GET",
+        url: "/users/me",
+        headers: { authorization: "Bearer unknown-bearer-value" },
+      });
       expect(stream.lines.length).toBeGreaterThan(0);
       const all = stream.lines.join("");
       expect(all).toContain("/users/me");

@@ -68,3 +68,32 @@ export interface ChainBackend {
   broadcast(rawTxHex: string): Promise<string>;
   syncInfo(): SyncInfo;
 }
+
+/** A transaction a backend still follows: it pays watched scripts and is unconfirmed or not yet deep enough. */
+export interface TrackedTransaction {
+  txid: string;
+  /** Outpoints it spends, as "txid:vout": another transaction spending one of them replaces it. */
+  inputs: string[];
+  /** Number of outputs of the whole transaction (to find its descendants when it is replaced). */
+  outputCount: number;
+  /** Its outputs paying watched scripts (height/blockHash null while unconfirmed). */
+  outputs: ObservedOutput[];
+  /** Last confirmation count reported in a `confirmed` event (0 = none yet). */
+  confirmations: number;
+}
+
+/** What a backend persists so that a restart resumes where it stopped and finds what happened meanwhile. */
+export interface ChainState {
+  /** Last processed block. */
+  height: number;
+  hash: string;
+  /** Hashes of the most recent processed blocks, oldest first, the last one being `hash` (for reorg detection). */
+  recentHashes: string[];
+  tracked: TrackedTransaction[];
+}
+
+/** Persistence of a backend's progress, one per (coin, network, backend). Saved after each processed block. */
+export interface ChainStateStore {
+  load(): Promise<ChainState | null>;
+  save(state: ChainState): Promise<void>;
+}

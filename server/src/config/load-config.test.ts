@@ -22,7 +22,14 @@ describe("parseConfig defaults", () => {
       dataDir: "data",
       logLevel: "info",
       cryptos: [
-        { symbol: "btc", network: "mainnet", backend: "electrum", bitcoindUrl: undefined, electrumServers: [], pollIntervalMs: 1000 },
+        {
+          symbol: "btc",
+          network: "mainnet",
+          backend: "electrum",
+          bitcoindUrl: undefined,
+          electrumServers: [],
+          pollIntervalMs: 1000,
+        },
       ],
       secretKey: undefined,
       maxBodyBytes: 1_048_576,
@@ -34,7 +41,13 @@ describe("parseConfig defaults", () => {
   });
 
   it("treats empty variables as unset", () => {
-    const config = parseConfig({ TILL_PORT: "", TILL_LOG_LEVEL: "", TILL_CRYPTOS: "", TILL_CORS_ORIGINS: "", BTC_NETWORK: "" });
+    const config = parseConfig({
+      TILL_PORT: "",
+      TILL_LOG_LEVEL: "",
+      TILL_CRYPTOS: "",
+      TILL_CORS_ORIGINS: "",
+      BTC_NETWORK: "",
+    });
     expect(config.port).toBe(8000);
     expect(config.logLevel).toBe("info");
     expect(config.cryptos.map((c) => c.symbol)).toEqual(["btc"]);
@@ -106,7 +119,14 @@ describe("parseConfig values", () => {
       LTC_POLL_INTERVAL_MS: "250",
     });
     expect(config.cryptos).toEqual([
-      { symbol: "btc", network: "testnet", backend: "electrum", bitcoindUrl: undefined, electrumServers: [], pollIntervalMs: 1000 },
+      {
+        symbol: "btc",
+        network: "testnet",
+        backend: "electrum",
+        bitcoindUrl: undefined,
+        electrumServers: [],
+        pollIntervalMs: 1000,
+      },
       {
         symbol: "ltc",
         network: "regtest",
@@ -177,7 +197,9 @@ describe("parseConfig errors", () => {
 
   it("names the variables of a coin enabled through TILL_CRYPTOS", () => {
     expect(configError({ TILL_CRYPTOS: "ltc", LTC_NETWORK: "mainnet2" }).message).toContain("LTC_NETWORK");
-    expect(configError({ TILL_CRYPTOS: "btc,ltc", LTC_POLL_INTERVAL_MS: "0" }).message).toContain("LTC_POLL_INTERVAL_MS");
+    expect(configError({ TILL_CRYPTOS: "btc,ltc", LTC_POLL_INTERVAL_MS: "0" }).message).toContain(
+      "LTC_POLL_INTERVAL_MS",
+    );
   });
 
   it("names the unknown coin and the supported ones", () => {
@@ -209,7 +231,10 @@ describe("parseConfig errors", () => {
     expect(database).toContain("TILL_DATABASE_URL");
     expect(database).toContain("db.example");
     expect(database).not.toContain("hunter2");
-    const node = configError({ BTC_BACKEND: "bitcoind", BTC_BITCOIND_URL: "ftp://rpc:hunter2@node.example:8332" }).message;
+    const node = configError({
+      BTC_BACKEND: "bitcoind",
+      BTC_BITCOIND_URL: "ftp://rpc:hunter2@node.example:8332",
+    }).message;
     expect(node).toContain("BTC_BITCOIND_URL");
     expect(node).not.toContain("hunter2");
     const withAt = configError({ TILL_DATABASE_URL: "mysql://till:hun@ter2@db.example/till" }).message;

@@ -46,7 +46,9 @@ describe("intField", () => {
   });
 
   it.each(
-    ["1.5", 1.5, "abc", "1e3", "0x10", "12abc", true, null, [], {}, "2147483648", 2 ** 64, Number.NaN, -1e308].map((v) => [v]),
+    ["1.5", 1.5, "abc", "1e3", "0x10", "12abc", true, null, [], {}, "2147483648", 2 ** 64, Number.NaN, -1e308].map(
+      (v) => [v],
+    ),
   )("refuses %j", (input) => {
     const problem = issue(intField(), input);
     expect(problem.path).toEqual(["value"]);
@@ -73,10 +75,13 @@ describe("decimalField", () => {
     expect(ok(decimalField(), 0.1 + 0.2)).toBe("0.30000000000000004");
   });
 
-  it.each(["abc", "1.2.3", "1,5", "NaN", "Infinity", "0x1", true, [], {}, null].map((v) => [v]))("refuses %j", (input) => {
-    const problem = issue(decimalField(), input);
-    expect(problem.path).toEqual(["value"]);
-  });
+  it.each(["abc", "1.2.3", "1,5", "NaN", "Infinity", "0x1", true, [], {}, null].map((v) => [v]))(
+    "refuses %j",
+    (input) => {
+      const problem = issue(decimalField(), input);
+      expect(problem.path).toEqual(["value"]);
+    },
+  );
 
   it("names a non-decimal string in its message", () => {
     expect(issue(decimalField(), "abc").message).toBe("Input should be a valid decimal");

@@ -7,6 +7,19 @@ import { isDecimalString, normalizeDecimal, parseDecimal } from "../kernel/money
  */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
+/**
+ * An optional form field: blank or absent both mean "not given". Use it (not `.optional()`) for numbers and
+ * booleans, whose parsers would otherwise read a blank as a missing required value.
+ */
+export const optionalField = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+/** A form field with a default: blank or absent both take the default. */
+export const defaultField = <T extends z.ZodType>(schema: T, value: z.util.NoUndefined<z.output<T>>) =>
+  z.preprocess(blankToUndefined, schema.default(value as never));
+
+/** Whether "" is a value of its own for this field (text), rather than a blank form field (numbers, choices). */
+const acceptsBlank = (schema: z.ZodType) => schema.safeParse("").success;
+
 export const intField = () =>
   z.preprocess((v) => {
     const value = blankToUndefined(v);
@@ -23,30 +36,29 @@ export const boolField = () =>
 
 /** An exact decimal, answered as its canonical string. JSON numbers are read through their decimal text. */
 export const decimalField = (options: { min?: string; maxDigits?: number } = {}) =>
-  z
-    .preprocess(
-      (v) => {
-        const value = blankToUndefined(v);
-        return typeof value === "number" && Number.isFinite(value) ? String(value) : value;
-      },
-      z
-        .string()
-        .max(80)
-        .refine((s) => isDecimalString(s) || parseDecimal(s) !== null, "Input should be a valid decimal"),
-    )
-    .transform((s, ctx) => {
-      const value = parseDecimal(s)!;
-      if (options.min !== undefined && value.lt(options.min)) {
-        ctx.addIssue({ code: "custom", message: `Input should be greater than or equal to ${options.min}` });
-        return z.NEVER;
-      }
-      const text = normalizeDecimal(value);
-      if (text.replace(/[-.]/g, "").length > (options.maxDigits ?? 36)) {
-        ctx.addIssue({ code: "custom", message: "Too many digits" });
-        return z.NEVER;
-      }
-      return text;
-    });
+  z.preprocess(
+    (v) => {
+      const value = blankToUndefined(v);
+      return typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+    },
+    z
+      .string()
+      .max(80)
+      .refine((s) => isDecimalString(s) || parseDecimal(s) !== null, "Input should be a valid decimal")
+      .transform((s, ctx) => {
+        const value = parseDecimal(s)!;
+        if (options.min !== undefined && value.lt(options.min)) {
+          ctx.addIssue({ code: "custom", message: `Input should be greater than or equal to ${options.min}` });
+          return z.NEVER;
+        }
+        const text = normalizeDecimal(value);
+        if (text.replace(/[-.]/g, "").length > (options.maxDigits ?? 36)) {
+          ctx.addIssue({ code: "custom", message: "Too many digits" });
+          return z.NEVER;
+        }
+        return text;
+      }),
+  );
 
 export const textField = (max = 1000) => z.string().max(max);
 
@@ -86,3 +98,25 @@ export const batchBody = z.object({
   command: z.string().min(1).max(64),
   options: z.unknown().optional(),
 });
+
+type FieldSpec = Record<string, readonly [z.ZodType, unknown]>;
+
+/**
+ * One list of fields with their defaults gives two schemas: the whole document (absent or blank fields take
+ * their defaults) and its patch (only the fields named change; nothing is reset to a default).
+ */
+export function documentSchemas<S extends FieldSpec>(spec: S) {
+  const entries = Object.entries(spec);
+  const full = z.object(
+    Object.fromEntries(
+      entries.map(([key, [schema, value]]) => [key, acceptsBlank(schema) ? schema.default(value as never) : defaultField(schema, value as never)]),
+    ),
+  );
+  const patch = z.object(
+    Object.fromEntries(entries.map(([key, [schema]]) => [key, acceptsBlank(schema) ? schema.optional() : optionalField(schema)])),
+  );
+  return {
+    full: full as unknown as z.ZodObject<{ [K in keyof S]: z.ZodType<z.output<S[K][0]>, unknown> }>,
+    patch: patch as unknown as z.ZodObject<{ [K in keyof S]: z.ZodType<z.output<S[K][0]> | undefined, unknown> }>,
+  };
+}

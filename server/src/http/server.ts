@@ -3,12 +3,13 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "../kernel/logger.ts";
 import { newId } from "../kernel/ids.ts";
 import { installAuth, type TokenResolver } from "./auth.ts";
 import { installErrorHandler } from "./error-handler.ts";
+import { installInputGuard } from "./input-guard.ts";
 
 export interface HttpOptions {
   logger: Logger;
@@ -18,6 +19,12 @@ export interface HttpOptions {
   trustProxy: boolean;
   resolveToken: TokenResolver;
   version: string;
+}
+
+function routerError(error: FastifyError, reply: FastifyReply) {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return reply.status(414).send({ detail: "URI Too Long" });
+  if (error.code === "FST_ERR_BAD_URL") return reply.status(400).send({ detail: "Invalid URL" });
+  return reply.status(error.statusCode && error.statusCode < 500 ? error.statusCode : 400).send({ detail: error.message });
 }
 
 /** The Fastify instance with everything every route relies on; modules add their routes afterwards. */
@@ -32,6 +39,8 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     },
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // The router's own rejections (a malformed or overlong path parameter) answer `{detail}` like every error.
+    frameworkErrors: (error, _request, reply) => routerError(error, reply as FastifyReply),
     ajv: { customOptions: { coerceTypes: false } },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -41,6 +50,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   });
 
   installErrorHandler(app);
+  installInputGuard(app);
 
   await app.register(cors, {
     origin: options.corsOrigins.includes("*") ? "*" : options.corsOrigins,

@@ -36,13 +36,12 @@ describe("parseDecimal", () => {
     expect(text(-42)).toBe("-42");
   });
 
-  it.each([
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-  ])("refuses the non-finite number %s", (value) => {
-    expect(parseDecimal(value)).toBeNull();
-  });
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    "refuses the non-finite number %s",
+    (value) => {
+      expect(parseDecimal(value)).toBeNull();
+    },
+  );
 
   it.each([
     "",

@@ -40,13 +40,15 @@ describe("missingScope", () => {
 
   it("is null when every required scope is held", () => {
     expect(missingScope(["store_management", "wallet_management"], false, ["store_management"])).toBeNull();
-    expect(missingScope(["store_management", "wallet_management"], false, ["wallet_management", "store_management"])).toBeNull();
+    expect(
+      missingScope(["store_management", "wallet_management"], false, ["wallet_management", "store_management"]),
+    ).toBeNull();
   });
 
   it("names the first required scope that is not held", () => {
-    expect(missingScope(["store_management"], false, ["store_management", "wallet_management", "product_management"])).toBe(
-      "wallet_management",
-    );
+    expect(
+      missingScope(["store_management"], false, ["store_management", "wallet_management", "product_management"]),
+    ).toBe("wallet_management");
     expect(missingScope([], false, ["invoice_management"])).toBe("invoice_management");
   });
 
@@ -63,7 +65,9 @@ describe("missingScope", () => {
   });
 
   it("does not let a selective permission of one scope stand for another", () => {
-    expect(missingScope(["wallet_management:01STORE"], false, ["store_management"], "01STORE")).toBe("store_management");
+    expect(missingScope(["wallet_management:01STORE"], false, ["store_management"], "01STORE")).toBe(
+      "store_management",
+    );
   });
 
   it("requires every scope of a route, each held plainly or for the object", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { intField, metadataField } from "../../http/fields.ts";
+import { intField, metadataField, optionalField } from "../../http/fields.ts";
 import { parseDateTime } from "./date-time.ts";
 
 const CURRENCY = /^[a-z0-9_.-]{1,32}$/;
@@ -61,7 +61,7 @@ export const createDiscountSchema = z.object({
 
 export const discountPatchSchema = z.object({
   name: z.string().min(1).max(1000).optional(),
-  percent: percentField().optional(),
+  percent: optionalField(percentField()),
   end_date: endDateField().optional(),
   description: z.string().max(10_000).optional(),
   promocode: z.string().max(255).optional(),

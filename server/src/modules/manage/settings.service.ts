@@ -1,5 +1,5 @@
 import type { SecretBox } from "../../kernel/secret-box.ts";
-import { type EmailSettings, presentEmailSettings, sealEmailSettings } from "../shared/email-settings.ts";
+import { applyEmailPatch, presentEmailSettings } from "../shared/email-settings.ts";
 import {
   type GlobalStorePolicy,
   globalStorePolicySchema,
@@ -28,19 +28,11 @@ export class SettingsService {
     const { email_settings, ...rest } = patch;
     const next: Policy = {
       ...current,
-      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
-      email_settings: email_settings ? this.patchEmail(current.email_settings, email_settings) : current.email_settings,
+      ...(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<Policy>),
+      email_settings: email_settings ? applyEmailPatch(this.box, current.email_settings, email_settings) : current.email_settings,
     };
     await this.repo.write("policy", next);
     return next;
-  }
-
-  private patchEmail(current: EmailSettings, patch: NonNullable<z.output<typeof policyPatchSchema>["email_settings"]>): EmailSettings {
-    const { password, ...rest } = patch;
-    const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<EmailSettings>;
-    if (password === null) return { ...current, ...given, password: "" };
-    if (password === undefined || password === "") return { ...current, ...given };
-    return sealEmailSettings(this.box, current, { ...given, password });
   }
 
   /** What anonymous callers may see: no captcha secret, no SMTP settings. */

@@ -49,7 +49,12 @@ describe("pageEnvelope", () => {
 
   it("keeps the other query parameters and the path in the links", () => {
     const url = new URL("http://till.example/invoices?query=status%3Apaid&sort=price&desc=false&offset=10&limit=10");
-    const page = pageEnvelope([], 35, params({ offset: 10, limit: 10, query: "status:paid", sort: "price", desc: false }), url);
+    const page = pageEnvelope(
+      [],
+      35,
+      params({ offset: 10, limit: 10, query: "status:paid", sort: "price", desc: false }),
+      url,
+    );
     const next = new URL(page.next!);
     expect(next.pathname).toBe("/invoices");
     expect(Object.fromEntries(next.searchParams)).toEqual({

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { assertSafeInput } from "../../http/input-guard.ts";
 import { AppError, type FieldError } from "../../kernel/errors.ts";
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -12,6 +13,7 @@ export function validateBody<S extends z.ZodType>(schema: S, value: unknown): z.
   if (!isPlainObject(value)) {
     throw new AppError(422, [{ loc: ["body"], msg: "Input should be a valid dictionary", type: "dict_type" }]);
   }
+  assertSafeInput(value, "body");
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const detail: FieldError[] = parsed.error.issues.map((issue) => {

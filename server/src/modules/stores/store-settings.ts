@@ -78,18 +78,6 @@ export function readPlugins(json: string): PluginSettings {
   return { ...stored, shopify: { ...PLUGIN_DEFAULTS.shopify, ...shopify } };
 }
 
-/**
- * Clients get back `password: ""`, and send it back unchanged when saving the whole form: so `""` (or no
- * password) keeps the stored one, a new value replaces it, and `null` removes it.
- */
-export function applyEmailPatch(box: SecretBox, current: EmailSettings, patch: StoreEmailPatch): EmailSettings {
-  const { password, ...rest } = patch;
-  const given = mergeDefined<Partial<EmailSettings>>({}, rest);
-  if (password === null) return { ...current, ...given, password: "" };
-  if (password === undefined || password === "") return { ...current, ...given };
-  return sealEmailSettings(box, current, { ...given, password });
-}
-
 /** The Shopify API secret follows the same rule as the SMTP password. */
 export function applyPluginPatch(box: SecretBox, current: PluginSettings, patch: PluginSettingsPatch): PluginSettings {
   if (!patch.shopify) return current;

@@ -1,15 +1,11 @@
 import { z } from "zod";
-import { boolField, decimalField, idList, intField, metadataField } from "../../http/fields.ts";
+import { boolField, decimalField, idList, intField, metadataField, optionalField } from "../../http/fields.ts";
 import { Big } from "../../kernel/money.ts";
-import { emailSettingsSchema } from "../shared/email-settings.ts";
+import { emailSettingsPatchSchema } from "../shared/email-settings.ts";
 
 /** Bitcart's FEE_ETA_TARGETS and MAX_CONFIRMATION_WATCH. */
 export const FEE_TARGET_BLOCKS = [25, 10, 5, 2, 1] as const;
 export const MAX_TRANSACTION_SPEED = 6;
-
-/** Form fields left blank mean "not given", so a partial update keeps the stored value. */
-const blankAsUnset = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
 const isHttpUrl = (value: string) => {
   try {
@@ -33,8 +29,8 @@ const optionalEmail = () =>
  * `PATCH /stores/{id}/<section>` routes merge what was sent into what is stored.
  */
 export const checkoutSettingsPatch = z.object({
-  expiration: blankAsUnset(intField().pipe(z.number().min(1, "Expiration must be at least 1 minute"))),
-  transaction_speed: blankAsUnset(
+  expiration: optionalField(intField().pipe(z.number().min(1, "Expiration must be at least 1 minute"))),
+  transaction_speed: optionalField(
     intField().pipe(
       z
         .number()
@@ -42,29 +38,29 @@ export const checkoutSettingsPatch = z.object({
         .max(MAX_TRANSACTION_SPEED, `Transaction speed must be in range from 0 to ${MAX_TRANSACTION_SPEED}`),
     ),
   ),
-  underpaid_percentage: blankAsUnset(
+  underpaid_percentage: optionalField(
     decimalField({ min: "0" }).refine(
       (v) => new Big(v).lt(100),
       "Underpaid percentage must be in range from 0 to 99.99",
     ),
   ),
   custom_logo_link: z.string().max(2000).optional(),
-  recommended_fee_target_blocks: blankAsUnset(
+  recommended_fee_target_blocks: optionalField(
     intField().refine(
       (v) => (FEE_TARGET_BLOCKS as readonly number[]).includes(v),
       `Recommended fee confirmation target blocks must be either of: ${FEE_TARGET_BLOCKS.join(", ")}`,
     ),
   ),
-  show_recommended_fee: boolField().optional(),
-  use_dark_mode: boolField().optional(),
-  use_html_templates: boolField().optional(),
-  email_required: boolField().optional(),
-  ask_address: boolField().optional(),
-  randomize_wallet_selection: boolField().optional(),
-  allow_anonymous_invoice_creation: boolField().optional(),
-  include_network_fee: boolField().optional(),
+  show_recommended_fee: optionalField(boolField()),
+  use_dark_mode: optionalField(boolField()),
+  use_html_templates: optionalField(boolField()),
+  email_required: optionalField(boolField()),
+  ask_address: optionalField(boolField()),
+  randomize_wallet_selection: optionalField(boolField()),
+  allow_anonymous_invoice_creation: optionalField(boolField()),
+  include_network_fee: optionalField(boolField()),
   rate_rules: z.string().max(10_000).optional(),
-  pos_screen_enabled: boolField().optional(),
+  pos_screen_enabled: optionalField(boolField()),
   support_email: optionalEmail().optional(),
   support_url: z
     .string()
@@ -89,17 +85,7 @@ export const pluginSettingsPatch = z.object({
     .optional(),
 });
 
-const email = emailSettingsSchema.shape;
-
-/** `password: ""` (what the API answers) keeps the stored password; `null` removes it. */
-export const emailSettingsPatch = z.object({
-  address: email.address.unwrap().optional(),
-  host: email.host.unwrap().optional(),
-  port: blankAsUnset(email.port.unwrap()),
-  user: email.user.unwrap().optional(),
-  password: email.password.unwrap().nullable().optional(),
-  auth_mode: email.auth_mode.unwrap().optional(),
-});
+export const emailSettingsPatch = emailSettingsPatchSchema;
 
 const currencyField = () =>
   z

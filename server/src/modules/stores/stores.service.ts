@@ -7,8 +7,8 @@ import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
 import { type PublicStoreView, presentPublicStore, presentStore, type StoreView } from "./store.presenter.ts";
 import type { StoreRepository } from "./store.repository.ts";
 import type { CreateStoreInput, StorePatch } from "./store.schemas.ts";
+import { applyEmailPatch } from "../shared/email-settings.ts";
 import {
-  applyEmailPatch,
   applyPluginPatch,
   CHECKOUT_DEFAULTS,
   EMAIL_DEFAULTS,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolField } from "../../http/fields.ts";
+import { boolField, defaultField } from "../../http/fields.ts";
 
 const permissions = () => z.array(z.string().max(200)).max(100).default([]);
 
@@ -7,7 +7,7 @@ export const createTokenSchema = z.object({
   email: z.string().trim().max(254).default(""),
   password: z.string().max(1024).default(""),
   captcha_code: z.string().max(4096).default(""),
-  strict: boolField().default(true),
+  strict: defaultField(boolField(), true),
   app_id: z.string().max(200).default(""),
   redirect_url: z.string().max(2000).default(""),
   permissions: permissions(),

@@ -1,0 +1,1 @@
+export { registerCryptoRoutes, SUPPORTED_CRYPTOS } from "./cryptos.routes.ts";
