@@ -18,6 +18,11 @@ import { registerUploadServing } from "../modules/shared/upload-serving.ts";
 import { UploadStorage } from "../modules/shared/upload-storage.ts";
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
 import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
+import { registerCryptoRoutes } from "../modules/cryptos/index.ts";
+import { registerWalletRoutes, WalletRepository, WalletsService } from "../modules/wallets/index.ts";
+import { createLogger } from "../kernel/logger.ts";
+import { ChainRuntime } from "./chain-runtime.ts";
+import { registerChainRoutes } from "../modules/chain/index.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { VERSION } from "./version.ts";
 
@@ -26,6 +31,8 @@ export interface Till {
   db: Db;
   http: FastifyInstance;
   services: Services;
+  /** Starts the chain backends (watching every wallet's addresses). `serve` calls it; tests choose. */
+  startWatchers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,10 +47,13 @@ export interface Services {
   products: ProductsService;
   files: FilesService;
   uploads: UploadStorage;
+  chains: ChainRuntime;
+  wallets: WalletsService;
+  walletRepo: WalletRepository;
 }
 
 /** Builds the services over an open database. The CLI uses this without HTTP. */
-export function buildServices(config: TillConfig, db: Db): Services {
+export function buildServices(config: TillConfig, db: Db, logger: Logger = createLogger("silent")): Services {
   const box = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const settings = new SettingsService(new SettingsRepository(db), box);
   const userRepo = new UserRepository(db);
@@ -66,7 +76,14 @@ export function buildServices(config: TillConfig, db: Db): Services {
   const uploads = new UploadStorage(config.dataDir);
   const products = new ProductsService(new ProductRepository(db), new ProductImages(uploads));
   const files = new FilesService(new FileRepository(db), uploads, { policy: () => settings.policy() });
-  return { settings, users, tokens, stores, discounts, notifications, templates, products, files, uploads };
+  const chains = new ChainRuntime({ coins: config.cryptos, db, logger });
+  const walletRepo = new WalletRepository(db);
+  const wallets = new WalletsService(walletRepo, box, {
+    coin: (currency) => chains.coin(currency),
+    watch: (currency, scripts) => chains.watch(currency, scripts),
+    requestSync: () => {},
+  });
+  return { settings, users, tokens, stores, discounts, notifications, templates, products, files, uploads, chains, wallets, walletRepo };
 }
 
 /** The composition root: the one place that wires concrete adapters together. */
@@ -78,7 +95,7 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
     await db.close();
     throw error;
   }
-  const services = buildServices(config, db);
+  const services = buildServices(config, db, logger);
   const http = await createHttpServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
@@ -99,15 +116,30 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
   registerProductRoutes(http, services.products);
   registerFileRoutes(http, services.files);
   await registerUploadServing(http, services.uploads);
+  registerWalletRoutes(http, services.wallets, () => walletSchema(services.chains));
+  registerCryptoRoutes(http, () => services.chains.coins);
+  registerChainRoutes(http, () => services.chains.syncInfo());
 
   return {
     config,
     db,
     http,
     services,
+    startWatchers: () => services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency)),
     close: async () => {
       await http.close();
+      await services.chains.stop();
       await db.close();
     },
   };
+}
+
+/** Bitcart's `/wallets/schema`: per enabled coin, the key field's name and the optional key settings. */
+function walletSchema(chains: ChainRuntime) {
+  return Object.fromEntries(
+    [...chains.coins.keys()].map((currency) => [
+      currency,
+      { xpub_name: "Xpub", required: [], properties: ["passphrase", "bip39_purpose", "account", "seed_format"] },
+    ]),
+  );
 }

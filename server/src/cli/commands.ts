@@ -30,6 +30,7 @@ export async function serve(config: TillConfig): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   try {
     await till.http.listen({ host: config.host, port: config.port });
+    await till.startWatchers();
   } catch (error) {
     await till.close();
     const code = (error as NodeJS.ErrnoException).code;

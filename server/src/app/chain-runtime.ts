@@ -1,0 +1,104 @@
+import { BitcoindBackend } from "../chains/bitcoin/bitcoind/bitcoind-backend.ts";
+import { type ChainBackend, type ChainEvent, type CoinDefinition, getCoin, type SyncInfo } from "../chains/index.ts";
+import type { CoinConfig } from "../config/schema.ts";
+import type { Db } from "../db/database.ts";
+import type { Logger } from "../kernel/logger.ts";
+import { DbChainStateStore } from "../modules/chain/index.ts";
+
+export interface ChainRuntimeOptions {
+  coins: readonly CoinConfig[];
+  db: Db;
+  logger: Logger;
+  /** Builds a backend for a coin; defaults to the configured kind. Tests pass their own peers' URLs through config. */
+  createBackend?: (coin: CoinConfig, definition: CoinDefinition) => ChainBackend | null;
+}
+
+export type ChainEventHandler = (currency: string, event: ChainEvent) => Promise<void>;
+
+/**
+ * The enabled coins and, once started, one chain backend per coin. Everything else reaches the chains
+ * through here: scripts to watch, history for wallet scans, sync information.
+ */
+export class ChainRuntime {
+  readonly coins = new Map<string, CoinDefinition>();
+  private readonly backends = new Map<string, ChainBackend>();
+  private readonly configs = new Map<string, CoinConfig>();
+  private handler: ChainEventHandler = async () => {};
+  private started = false;
+
+  constructor(private readonly options: ChainRuntimeOptions) {
+    for (const coin of options.coins) {
+      this.coins.set(coin.symbol, getCoin(coin.symbol, coin.network));
+      this.configs.set(coin.symbol, coin);
+    }
+  }
+
+  coin(currency: string): CoinDefinition | undefined {
+    return this.coins.get(currency.toLowerCase());
+  }
+
+  onEvent(handler: ChainEventHandler): void {
+    this.handler = handler;
+  }
+
+  backend(currency: string): ChainBackend | undefined {
+    return this.backends.get(currency);
+  }
+
+  watch(currency: string, scripts: string[]): void {
+    this.backends.get(currency)?.watch(scripts);
+  }
+
+  /** Creates and starts the backends; `scripts(currency)` gives each its watch set before it starts. */
+  async start(scripts: (currency: string) => Promise<string[]>): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const [currency, config] of this.configs) {
+      const definition = this.coins.get(currency)!;
+      const backend = (this.options.createBackend ?? defaultBackend(this.options.db, this.options.logger))(config, definition);
+      if (!backend) continue;
+      this.backends.set(currency, backend);
+      backend.onEvent((event) => this.handler(currency, event).catch((err) => this.options.logger.error({ err, currency }, "chain event handling failed")));
+      backend.watch(await scripts(currency));
+      // A backend that cannot reach its peer keeps retrying on its own; the API serves meanwhile.
+      backend.start().catch((err) => this.options.logger.error({ err, currency }, "chain backend failed to start"));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.backends.values()].map((b) => b.stop().catch(() => {})));
+    this.backends.clear();
+    this.started = false;
+  }
+
+  syncInfo(): (SyncInfo & { currency: string; running: boolean; blockchain_height: number | null })[] {
+    return [...this.configs.keys()].map((currency) => {
+      const backend = this.backends.get(currency);
+      const info: SyncInfo = backend?.syncInfo() ?? {
+        backend: this.configs.get(currency)!.backend,
+        server: "",
+        connected: false,
+        height: null,
+        synchronized: false,
+      };
+      return { currency, running: Boolean(backend), blockchain_height: info.height, ...info };
+    });
+  }
+}
+
+function defaultBackend(db: Db, logger: Logger) {
+  return (config: CoinConfig, definition: CoinDefinition): ChainBackend | null => {
+    const name = `${definition.symbol}:${definition.network}:${config.backend}`;
+    const log = logger.child({ chain: name });
+    if (config.backend === "bitcoind") {
+      return new BitcoindBackend({
+        rpcUrl: config.bitcoindUrl!,
+        pollIntervalMs: config.pollIntervalMs,
+        stateStore: new DbChainStateStore(db, name),
+        logger: log,
+      });
+    }
+    log.warn("the electrum backend is not available in this build; payments on this coin are not watched");
+    return null;
+  };
+}
