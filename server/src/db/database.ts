@@ -1,16 +1,57 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
 import pg from "pg";
 import type { Database } from "./tables.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
 export interface Db {
-  kysely: Kysely<Database>;
+  /** The query builder: inside `transaction()`, the transaction's; elsewhere the pool's. */
+  readonly kysely: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * Runs `work` in one transaction: every query made through `kysely` while it runs (by any repository)
+   * belongs to it, and all of them commit or none. Nested calls join the outer transaction.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+interface ActiveTransaction {
+  trx: Transaction<Database>;
+  done: boolean;
+}
+
+/**
+ * Wraps a Kysely instance with an ambient transaction (AsyncLocalStorage), so repositories need no
+ * transaction parameter. Work started inside a transaction but still running after it ended (a background
+ * task) falls back to the pool instead of using a finished transaction.
+ */
+function withTransactions(root: Kysely<Database>, dialect: Dialect): Db {
+  const active = new AsyncLocalStorage<ActiveTransaction>();
+  return {
+    get kysely() {
+      const current = active.getStore();
+      return current && !current.done ? current.trx : root;
+    },
+    dialect,
+    transaction: async (work) => {
+      const current = active.getStore();
+      if (current && !current.done) return work();
+      return root.transaction().execute(async (trx) => {
+        const state: ActiveTransaction = { trx, done: false };
+        try {
+          return await active.run(state, work);
+        } finally {
+          state.done = true;
+        }
+      });
+    },
+    close: () => root.destroy(),
+  };
 }
 
 // numeric (1700) and int8 (20) stay strings: amounts and counts must never pass through a JS float silently.
@@ -29,14 +70,12 @@ function openSqlite(file: string): Db {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+  return withTransactions(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), "sqlite");
 }
 
 function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: "postgres", close: () => kysely.destroy() };
+  return withTransactions(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), "postgres");
 }

@@ -27,6 +27,7 @@ export class ProductRepository extends CrudRepository<"products"> {
         "id",
         "name",
         "price",
+        "quantity",
         "store_id",
         "category",
         "status",
@@ -37,6 +38,7 @@ export class ProductRepository extends CrudRepository<"products"> {
         "updated",
       ],
       textColumns: ["id", "name", "description", "category", "price", "status", "store_id", "download_url"],
+      intColumns: ["quantity"],
       ownerColumn: "user_id",
     });
     this.stores = new CrudRepository(db, { table: "stores", columns: ["id"], textColumns: [], ownerColumn: "user_id" });
@@ -78,7 +80,8 @@ export class ProductRepository extends CrudRepository<"products"> {
   }
 
   async replaceDiscounts(productId: string, discountIds: readonly string[]): Promise<void> {
-    await this.db.kysely.transaction().execute(async (trx) => {
+    await this.db.transaction(async () => {
+      const trx = this.db.kysely;
       await trx.deleteFrom("discounts_products").where("product_id", "=", productId).execute();
       const unique = [...new Set(discountIds)];
       if (unique.length) {

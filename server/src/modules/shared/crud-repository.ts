@@ -13,6 +13,8 @@ export interface TableSpec<T extends TableName> {
   textColumns: readonly (keyof Database[T] & string)[];
   /** INTEGER 0/1 columns, so `is_enabled:true` works. */
   boolColumns?: readonly (keyof Database[T] & string)[];
+  /** INTEGER columns: a filter value that is not an integer matches nothing (PostgreSQL would refuse the comparison). */
+  intColumns?: readonly (keyof Database[T] & string)[];
   /** The owner column; null for tables listed without an owner (users, for superusers). */
   ownerColumn: (keyof Database[T] & string) | null;
 }
@@ -39,14 +41,20 @@ export class CrudRepository<T extends TableName> {
 
   private search(query: AnyQuery, params: Pick<ListParams, "query" | "multiple">): AnyQuery {
     const parsed = parseSearchQuery(params.query ?? "");
-    const { columns, boolColumns = [] } = this.spec;
+    const { columns, boolColumns = [], intColumns = [] } = this.spec;
     for (const [key, values] of parsed.filters) {
       if (key.startsWith("metadata.")) {
         query = this.metadataFilter(query, key.slice("metadata.".length), values);
+      } else if ((boolColumns as readonly string[]).includes(key)) {
+        query = query.where(key, "in", values.map((v) => (["true", "1", "yes"].includes(v.toLowerCase()) ? 1 : 0)));
+      } else if ((intColumns as readonly string[]).includes(key)) {
+        const numbers = values
+          .filter((v) => /^-?\d{1,10}$/.test(v))
+          .map(Number)
+          .filter((n) => n >= -2_147_483_648 && n <= 2_147_483_647);
+        query = numbers.length ? query.where(key, "in", numbers) : query.where(sql<SqlBool>`1 = 0`);
       } else if ((columns as readonly string[]).includes(key)) {
-        const isBool = (boolColumns as readonly string[]).includes(key);
-        const typed = values.map((v) => (isBool ? (["true", "1", "yes"].includes(v.toLowerCase()) ? 1 : 0) : v));
-        query = query.where(key, "in", typed);
+        query = query.where(key, "in", values);
       }
     }
     if (parsed.startDate) query = query.where("created", ">=", parsed.startDate.toISOString());

@@ -73,19 +73,25 @@ export abstract class OwnedCrudService<T extends TableName, Out, Create, Patch> 
     return (await this.present([await this.getRow(actor, id)], actor))[0]!;
   }
 
+  /** The row and its links are written in one transaction: a failure leaves neither behind. */
   async create(actor: Actor, input: Create): Promise<Out> {
     const now = isoNow();
     const row = await this.buildRow(actor, input, { id: newId(), user_id: actor.userId, created: now, updated: now });
-    await this.repo.insert(row);
-    await this.writeLinks(actor, (row as { id: string }).id, input);
-    return this.get(actor, (row as { id: string }).id);
+    const id = (row as { id: string }).id;
+    await this.repo.db.transaction(async () => {
+      await this.repo.insert(row);
+      await this.writeLinks(actor, id, input);
+    });
+    return this.get(actor, id);
   }
 
   async update(actor: Actor, id: string, input: Patch): Promise<Out> {
     const existing = await this.getRow(actor, id);
     const patch = await this.buildPatch(actor, input, existing);
-    await this.repo.update(id, { ...patch, updated: isoNow() } as Partial<Row<T>>);
-    await this.writeLinks(actor, id, input);
+    await this.repo.db.transaction(async () => {
+      await this.repo.update(id, { ...patch, updated: isoNow() } as Partial<Row<T>>);
+      await this.writeLinks(actor, id, input);
+    });
     return this.get(actor, id);
   }
 

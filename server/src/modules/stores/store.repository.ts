@@ -66,7 +66,8 @@ export class StoreRepository extends CrudRepository<"stores"> {
   }
 
   async replaceWallets(storeId: string, walletIds: readonly string[]): Promise<void> {
-    await this.db.kysely.transaction().execute(async (trx) => {
+    await this.db.transaction(async () => {
+      const trx = this.db.kysely;
       await trx.deleteFrom("wallets_stores").where("store_id", "=", storeId).execute();
       if (walletIds.length) {
         await trx
@@ -78,7 +79,8 @@ export class StoreRepository extends CrudRepository<"stores"> {
   }
 
   async replaceNotifications(storeId: string, notificationIds: readonly string[]): Promise<void> {
-    await this.db.kysely.transaction().execute(async (trx) => {
+    await this.db.transaction(async () => {
+      const trx = this.db.kysely;
       await trx.deleteFrom("notifications_stores").where("store_id", "=", storeId).execute();
       if (notificationIds.length) {
         await trx

@@ -17,9 +17,10 @@ export class WalletRepository extends CrudRepository<"wallets"> {
   constructor(db: Db) {
     super(db, {
       table: "wallets",
-      columns: ["id", "name", "currency", "label", "hint", "xpub", "key_kind", "script_type", "created", "updated"],
+      columns: ["id", "name", "currency", "label", "hint", "xpub", "key_kind", "script_type", "transaction_speed", "created", "updated"],
       textColumns: ["id", "name", "currency", "label", "hint", "xpub"],
       boolColumns: ["lightning_enabled", "hot_wallet"],
+      intColumns: ["transaction_speed"],
       ownerColumn: "user_id",
     });
   }
