@@ -17,7 +17,14 @@ export default defineConfig({
     projects: [
       { test: { name: "unit", include: ["server/src/**/*.test.ts", "sdk/src/**/*.test.ts"] } },
       // Tests against real chain peers (litecoind regtest); they touch no Till database, so they run once.
-      { test: { name: "chain", include: ["server/test/chain/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
+      {
+        test: {
+          name: "chain",
+          include: ["server/test/chain/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
       integration("sqlite"),
       integration("postgres"),
     ],

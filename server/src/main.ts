@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { VERSION } from "./app/version.ts";
 import { CliError, createSuperuser, migrate, serve } from "./cli/commands.ts";
 import { ConfigError, loadDotEnv, parseConfig } from "./config/load-config.ts";
-import { VERSION } from "./app/version.ts";
 
 function config() {
   loadDotEnv();
@@ -60,7 +60,11 @@ program
   .option("--password <password>", "the password (default: TILL_ADMIN_PASSWORD, else generated)")
   .action(async (options: { email: string; password?: string }) => {
     try {
-      const { user, password } = await createSuperuser(config(), options.email, options.password ?? process.env.TILL_ADMIN_PASSWORD);
+      const { user, password } = await createSuperuser(
+        config(),
+        options.email,
+        options.password ?? process.env.TILL_ADMIN_PASSWORD,
+      );
       process.stdout.write(`Created superuser ${user.email} (${user.id})\n`);
       if (password) process.stdout.write(`Generated password: ${password}\n`);
     } catch (error) {

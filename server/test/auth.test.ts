@@ -42,7 +42,13 @@ describe("users and tokens", () => {
     });
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toMatchObject({ token_type: "bearer", tfa_required: false, tfa_code: null, tfa_types: [], permissions: ["full_control"] });
+    expect(body).toMatchObject({
+      token_type: "bearer",
+      tfa_required: false,
+      tfa_code: null,
+      tfa_types: [],
+      permissions: ["full_control"],
+    });
     expect(typeof body.access_token).toBe("string");
     expect(body.access_token).not.toBe(body.id);
   });
@@ -81,7 +87,10 @@ describe("users and tokens", () => {
     const limited = await tokenWith(app, admin.token, ["store_management", "token_management"]);
     const wider = await app.call("POST", "/token", { token: limited, body: { permissions: ["full_control"] } });
     expect(wider.statusCode).toBe(403);
-    const narrower = await app.call("POST", "/token", { token: limited, body: { permissions: ["store_management:abc"] } });
+    const narrower = await app.call("POST", "/token", {
+      token: limited,
+      body: { permissions: ["store_management:abc"] },
+    });
     expect(narrower.statusCode).toBe(200);
     const invalid = await app.call("POST", "/token", { token: admin.token, body: { permissions: ["make_coffee"] } });
     expect(invalid.statusCode).toBe(422);
@@ -90,7 +99,10 @@ describe("users and tokens", () => {
 
   it("drops server_management for non-superusers unless strict", async () => {
     const user = await registerUser(app);
-    const strict = await app.call("POST", "/token", { token: user.token, body: { permissions: ["server_management"] } });
+    const strict = await app.call("POST", "/token", {
+      token: user.token,
+      body: { permissions: ["server_management"] },
+    });
     expect(strict.statusCode).toBe(422);
     const lax = await app.call("POST", "/token", {
       token: user.token,
@@ -110,7 +122,10 @@ describe("users and tokens", () => {
     const current = await app.call("GET", "/token/current", { token: extra });
     expect(current.json().permissions).toEqual(["token_management"]);
     const id = current.json().id;
-    const edited = await app.call("PATCH", `/token/${id}`, { token: user.token, body: { redirect_url: "https://shop.example/cb" } });
+    const edited = await app.call("PATCH", `/token/${id}`, {
+      token: user.token,
+      body: { redirect_url: "https://shop.example/cb" },
+    });
     expect(edited.statusCode).toBe(200);
     expect(edited.json().redirect_url).toBe("https://shop.example/cb");
     expect((await app.call("GET", `/token/${id}`, { token: admin.token })).statusCode).toBe(404);
@@ -147,7 +162,10 @@ describe("users and tokens", () => {
   });
 
   it("follows the disable_registration policy for anonymous callers but not for superusers", async () => {
-    const policy = await app.call("POST", "/manage/policies", { token: admin.token, body: { disable_registration: true } });
+    const policy = await app.call("POST", "/manage/policies", {
+      token: admin.token,
+      body: { disable_registration: true },
+    });
     expect(policy.statusCode).toBe(200);
     const anonymous = await app.call("POST", "/users", { body: { email: "late@example.com", password: "pw" } });
     expect(anonymous.statusCode).toBe(422);

@@ -3,7 +3,8 @@ import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts
 
 const ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 // BIP-84 account 0 of the mnemonic above, and its first receive addresses (published BIP-84 vectors).
-const ZPUB = "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
+const ZPUB =
+  "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
 const FIRST_RECEIVE = ["bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", "bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g"];
 
 describe("wallets", () => {
@@ -22,7 +23,14 @@ describe("wallets", () => {
     const created = await create({ name: "Shop", currency: "btc", xpub: ZPUB });
     expect(created.statusCode).toBe(200);
     const wallet = created.json();
-    expect(wallet).toMatchObject({ currency: "btc", xpub: ZPUB, script_type: "p2wpkh", key_kind: "xpub", next_index: 0, balance: "0" });
+    expect(wallet).toMatchObject({
+      currency: "btc",
+      xpub: ZPUB,
+      script_type: "p2wpkh",
+      key_kind: "xpub",
+      next_index: 0,
+      balance: "0",
+    });
     const first = await app.call("POST", `/wallets/${wallet.id}/address`, { token: owner.token });
     const second = await app.call("POST", `/wallets/${wallet.id}/address`, { token: owner.token });
     expect([first.json().address, second.json().address]).toEqual(FIRST_RECEIVE);
@@ -35,7 +43,11 @@ describe("wallets", () => {
     const wallet = created.json();
     expect(wallet).toMatchObject({ key_kind: "bip39", derivation: "m/84'/0'/0'", hot_wallet: false });
     expect(JSON.stringify(wallet)).not.toContain("abandon");
-    const row = await app.till.db.kysely.selectFrom("wallets").selectAll().where("id", "=", wallet.id).executeTakeFirstOrThrow();
+    const row = await app.till.db.kysely
+      .selectFrom("wallets")
+      .selectAll()
+      .where("id", "=", wallet.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain("abandon");
     expect(row.private_material).toBe("");
     const address = await app.call("POST", `/wallets/${wallet.id}/address`, { token: owner.token });
@@ -46,7 +58,11 @@ describe("wallets", () => {
     const created = await create({ name: "Hot", currency: "btc", xpub: ABANDON, hot_wallet: true });
     expect(created.statusCode).toBe(200);
     expect(JSON.stringify(created.json())).not.toContain("abandon");
-    const row = await app.till.db.kysely.selectFrom("wallets").selectAll().where("id", "=", created.json().id).executeTakeFirstOrThrow();
+    const row = await app.till.db.kysely
+      .selectFrom("wallets")
+      .selectAll()
+      .where("id", "=", created.json().id)
+      .executeTakeFirstOrThrow();
     expect(row.private_material.startsWith("enc:v1:")).toBe(true);
     expect(row.private_material).not.toContain("abandon");
     const coldHot = await create({ name: "Hot xpub", currency: "btc", xpub: ZPUB, hot_wallet: true });
@@ -62,7 +78,10 @@ describe("wallets", () => {
     const wrongNetwork = await create({ name: "Bad", currency: "ltc", xpub: ZPUB });
     expect(wrongNetwork.statusCode).toBe(422);
     expect(wrongNetwork.json().detail[0].msg).toMatch(/network|coin/i);
-    const disabled = await app.call("POST", "/wallets", { token: owner.token, body: { name: "x", currency: "doge", xpub: ZPUB } });
+    const disabled = await app.call("POST", "/wallets", {
+      token: owner.token,
+      body: { name: "x", currency: "doge", xpub: ZPUB },
+    });
     expect(disabled.statusCode).toBe(422);
     expect(disabled.json().detail[0].loc).toEqual(["body", "currency"]);
   });
@@ -113,7 +132,12 @@ describe("wallets", () => {
   });
 
   it("answers Bitcart's coin endpoints", async () => {
-    expect((await app.call("GET", "/cryptos")).json()).toEqual({ count: 2, next: null, previous: null, result: ["btc", "ltc"] });
+    expect((await app.call("GET", "/cryptos")).json()).toEqual({
+      count: 2,
+      next: null,
+      previous: null,
+      result: ["btc", "ltc"],
+    });
     expect((await app.call("GET", "/cryptos/supported")).json()).toMatchObject({ btc: "Bitcoin", ltc: "Litecoin" });
     const schema = (await app.call("GET", "/wallets/schema")).json();
     expect(schema.btc).toMatchObject({ xpub_name: "Xpub", required: [] });

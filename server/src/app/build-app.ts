@@ -1,28 +1,32 @@
-import { sql } from "kysely";
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import type { TillConfig } from "../config/schema.ts";
 import { type Db, openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { createHttpServer } from "../http/server.ts";
 import type { Logger } from "../kernel/logger.ts";
+import { createLogger } from "../kernel/logger.ts";
 import { SecretBox } from "../kernel/secret-box.ts";
+import { registerChainRoutes } from "../modules/chain/index.ts";
+import { registerCryptoRoutes } from "../modules/cryptos/index.ts";
+import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "../modules/discounts/index.ts";
 import { FileRepository, FilesService, registerFileRoutes } from "../modules/files/index.ts";
 import { registerManageRoutes, SettingsRepository, SettingsService } from "../modules/manage/index.ts";
 import { registerMiscRoutes } from "../modules/misc/index.ts";
-import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "../modules/discounts/index.ts";
-import { NotificationRepository, NotificationsService, registerNotificationRoutes } from "../modules/notifications/index.ts";
-import { registerStoreRoutes, StoreRepository, StoresService } from "../modules/stores/index.ts";
-import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "../modules/templates/index.ts";
+import {
+  NotificationRepository,
+  NotificationsService,
+  registerNotificationRoutes,
+} from "../modules/notifications/index.ts";
 import { ProductImages, ProductRepository, ProductsService, registerProductRoutes } from "../modules/products/index.ts";
 import { registerUploadServing } from "../modules/shared/upload-serving.ts";
 import { UploadStorage } from "../modules/shared/upload-storage.ts";
+import { registerStoreRoutes, StoreRepository, StoresService } from "../modules/stores/index.ts";
+import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "../modules/templates/index.ts";
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
 import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
-import { registerCryptoRoutes } from "../modules/cryptos/index.ts";
 import { registerWalletRoutes, WalletRepository, WalletsService } from "../modules/wallets/index.ts";
-import { createLogger } from "../kernel/logger.ts";
 import { ChainRuntime } from "./chain-runtime.ts";
-import { registerChainRoutes } from "../modules/chain/index.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { VERSION } from "./version.ts";
 
@@ -83,7 +87,21 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
     watch: (currency, scripts) => chains.watch(currency, scripts),
     requestSync: () => {},
   });
-  return { settings, users, tokens, stores, discounts, notifications, templates, products, files, uploads, chains, wallets, walletRepo };
+  return {
+    settings,
+    users,
+    tokens,
+    stores,
+    discounts,
+    notifications,
+    templates,
+    products,
+    files,
+    uploads,
+    chains,
+    wallets,
+    walletRepo,
+  };
 }
 
 /** The composition root: the one place that wires concrete adapters together. */

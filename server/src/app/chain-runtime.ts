@@ -55,10 +55,17 @@ export class ChainRuntime {
     this.started = true;
     for (const [currency, config] of this.configs) {
       const definition = this.coins.get(currency)!;
-      const backend = (this.options.createBackend ?? defaultBackend(this.options.db, this.options.logger))(config, definition);
+      const backend = (this.options.createBackend ?? defaultBackend(this.options.db, this.options.logger))(
+        config,
+        definition,
+      );
       if (!backend) continue;
       this.backends.set(currency, backend);
-      backend.onEvent((event) => this.handler(currency, event).catch((err) => this.options.logger.error({ err, currency }, "chain event handling failed")));
+      backend.onEvent((event) =>
+        this.handler(currency, event).catch((err) =>
+          this.options.logger.error({ err, currency }, "chain event handling failed"),
+        ),
+      );
       backend.watch(await scripts(currency));
       // A backend that cannot reach its peer keeps retrying on its own; the API serves meanwhile.
       backend.start().catch((err) => this.options.logger.error({ err, currency }, "chain backend failed to start"));

@@ -1,11 +1,11 @@
+import { buildApp, buildServices } from "../app/build-app.ts";
 import type { TillConfig } from "../config/schema.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrator.ts";
-import { buildApp, buildServices } from "../app/build-app.ts";
+import { emailField } from "../http/fields.ts";
 import { AppError } from "../kernel/errors.ts";
 import { newSecret } from "../kernel/ids.ts";
 import { createLogger } from "../kernel/logger.ts";
-import { emailField } from "../http/fields.ts";
 
 /** Raised for an operator mistake: the CLI prints the message alone and exits 1. */
 export class CliError extends Error {}
@@ -34,7 +34,8 @@ export async function serve(config: TillConfig): Promise<void> {
   } catch (error) {
     await till.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new CliError(`Port ${config.port} on ${config.host} is already in use (TILL_PORT)`);
+    if (code === "EADDRINUSE")
+      throw new CliError(`Port ${config.port} on ${config.host} is already in use (TILL_PORT)`);
     if (code === "EADDRNOTAVAIL") throw new CliError(`Cannot listen on ${config.host} (TILL_HOST)`);
     throw error;
   }

@@ -90,7 +90,11 @@ export function parseConfig(env: Env): TillConfig {
     trustProxy: read(env, "TILL_TRUST_PROXY", BASE_VARIABLES.TILL_TRUST_PROXY),
     loginRateLimit: {
       perIpPerMinute: read(env, "TILL_LOGIN_RATE_LIMIT_PER_IP", BASE_VARIABLES.TILL_LOGIN_RATE_LIMIT_PER_IP),
-      perAccountPer15Min: read(env, "TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT", BASE_VARIABLES.TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT),
+      perAccountPer15Min: read(
+        env,
+        "TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT",
+        BASE_VARIABLES.TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT,
+      ),
     },
   };
 }

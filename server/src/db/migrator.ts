@@ -16,7 +16,12 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: "till_migrations", migrationLockTableName: "till_migrations_lock" });
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    migrationTableName: "till_migrations",
+    migrationLockTableName: "till_migrations_lock",
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };

@@ -145,7 +145,6 @@ export interface FilesTable extends Owned {
   size: number;
 }
 
-
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;

@@ -44,7 +44,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       case "FST_ERR_CTP_INVALID_JSON_BODY":
         return reply.status(422).send({ detail: [{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }] });
       case "FST_INVALID_MULTIPART_CONTENT_TYPE":
-        return reply.status(422).send({ detail: [{ loc: ["body"], msg: "Expected multipart/form-data", type: "multipart" }] });
+        return reply
+          .status(422)
+          .send({ detail: [{ loc: ["body"], msg: "Expected multipart/form-data", type: "multipart" }] });
     }
     if (error instanceof SyntaxError || error.statusCode === 400) {
       return reply.status(422).send({ detail: [{ loc: ["body"], msg: error.message, type: "value_error" }] });

@@ -109,11 +109,16 @@ export function documentSchemas<S extends FieldSpec>(spec: S) {
   const entries = Object.entries(spec);
   const full = z.object(
     Object.fromEntries(
-      entries.map(([key, [schema, value]]) => [key, acceptsBlank(schema) ? schema.default(value as never) : defaultField(schema, value as never)]),
+      entries.map(([key, [schema, value]]) => [
+        key,
+        acceptsBlank(schema) ? schema.default(value as never) : defaultField(schema, value as never),
+      ]),
     ),
   );
   const patch = z.object(
-    Object.fromEntries(entries.map(([key, [schema]]) => [key, acceptsBlank(schema) ? schema.optional() : optionalField(schema)])),
+    Object.fromEntries(
+      entries.map(([key, [schema]]) => [key, acceptsBlank(schema) ? schema.optional() : optionalField(schema)]),
+    ),
   );
   return {
     full: full as unknown as z.ZodObject<{ [K in keyof S]: z.ZodType<z.output<S[K][0]>, unknown> }>,

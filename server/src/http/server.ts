@@ -5,8 +5,8 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import type { Logger } from "../kernel/logger.ts";
 import { newId } from "../kernel/ids.ts";
+import type { Logger } from "../kernel/logger.ts";
 import { installAuth, type TokenResolver } from "./auth.ts";
 import { installErrorHandler } from "./error-handler.ts";
 import { installInputGuard } from "./input-guard.ts";
@@ -24,7 +24,9 @@ export interface HttpOptions {
 function routerError(error: FastifyError, reply: FastifyReply) {
   if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return reply.status(414).send({ detail: "URI Too Long" });
   if (error.code === "FST_ERR_BAD_URL") return reply.status(400).send({ detail: "Invalid URL" });
-  return reply.status(error.statusCode && error.statusCode < 500 ? error.statusCode : 400).send({ detail: error.message });
+  return reply
+    .status(error.statusCode && error.statusCode < 500 ? error.statusCode : 400)
+    .send({ detail: error.message });
 }
 
 /** The Fastify instance with everything every route relies on; modules add their routes afterwards. */

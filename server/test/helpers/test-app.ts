@@ -8,7 +8,11 @@ export interface TestApp {
   till: Till;
   database: TestDatabase;
   /** Sends a request through Fastify's injector. `token` becomes a Bearer header; objects are sent as JSON. */
-  call(method: string, url: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: string,
+    url: string,
+    options?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -34,7 +38,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
         method: method as "GET",
         url,
         headers,
-        ...(options.body === undefined ? {} : typeof options.body === "string" || Buffer.isBuffer(options.body) ? { payload: options.body } : { payload: options.body as object }),
+        ...(options.body === undefined
+          ? {}
+          : typeof options.body === "string" || Buffer.isBuffer(options.body)
+            ? { payload: options.body }
+            : { payload: options.body as object }),
       });
     },
     close: async () => {
@@ -47,11 +55,21 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 let counter = 0;
 
 /** Registers a user (the first one becomes superuser) and returns its id, email, password and full_control token. */
-export async function registerUser(app: TestApp, email = `user${++counter}-${Date.now()}@example.com`, password = "correct horse battery") {
+export async function registerUser(
+  app: TestApp,
+  email = `user${++counter}-${Date.now()}@example.com`,
+  password = "correct horse battery",
+) {
   const response = await app.call("POST", "/users", { body: { email, password } });
   if (response.statusCode !== 200) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
   const body = response.json();
-  return { id: body.id as string, email, password, token: body.token as string, isSuperuser: body.is_superuser as boolean };
+  return {
+    id: body.id as string,
+    email,
+    password,
+    token: body.token as string,
+    isSuperuser: body.is_superuser as boolean,
+  };
 }
 
 /** Mints a token with the given permissions from an existing full_control token. */

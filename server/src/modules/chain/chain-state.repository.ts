@@ -4,7 +4,8 @@ import { isoNow } from "../../kernel/clock.ts";
 
 // Amounts inside the state are bigint; JSON carries them as decimal strings under the `amount` key.
 const replacer = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
-const reviver = (key: string, value: unknown) => (key === "amount" && typeof value === "string" ? BigInt(value) : value);
+const reviver = (key: string, value: unknown) =>
+  key === "amount" && typeof value === "string" ? BigInt(value) : value;
 
 /** A chain backend's progress (last block, recent hashes, followed transactions), one row per coin and network. */
 export class DbChainStateStore implements ChainStateStore {
@@ -14,7 +15,11 @@ export class DbChainStateStore implements ChainStateStore {
   ) {}
 
   async load(): Promise<ChainState | null> {
-    const row = await this.db.kysely.selectFrom("chain_state").select("state").where("name", "=", this.name).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom("chain_state")
+      .select("state")
+      .where("name", "=", this.name)
+      .executeTakeFirst();
     return row ? (JSON.parse(row.state, reviver) as ChainState) : null;
   }
 

@@ -1,2 +1,2 @@
-export { DbChainStateStore } from "./chain-state.repository.ts";
 export { registerChainRoutes } from "./chain.routes.ts";
+export { DbChainStateStore } from "./chain-state.repository.ts";

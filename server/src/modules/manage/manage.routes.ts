@@ -8,12 +8,18 @@ export function registerManageRoutes(root: FastifyInstance, settings: SettingsSe
   const tags = ["manage"];
   const superuser = { scopes: ["server_management" as const] };
 
-  app.get("/manage/policies", { config: { auth: { ...superuser, optional: true } }, schema: { tags } }, async (request) => {
-    const policy = await settings.policy();
-    return request.actor ? settings.adminPolicy(policy) : settings.publicPolicy(policy);
-  });
-  app.post("/manage/policies", { config: { auth: superuser }, schema: { tags, body: policyPatchSchema } }, async (request) =>
-    settings.adminPolicy(await settings.updatePolicy(request.body)),
+  app.get(
+    "/manage/policies",
+    { config: { auth: { ...superuser, optional: true } }, schema: { tags } },
+    async (request) => {
+      const policy = await settings.policy();
+      return request.actor ? settings.adminPolicy(policy) : settings.publicPolicy(policy);
+    },
+  );
+  app.post(
+    "/manage/policies",
+    { config: { auth: superuser }, schema: { tags, body: policyPatchSchema } },
+    async (request) => settings.adminPolicy(await settings.updatePolicy(request.body)),
   );
   app.get("/manage/stores", { schema: { tags } }, () => settings.storePolicy());
   app.post(

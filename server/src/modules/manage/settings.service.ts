@@ -1,14 +1,14 @@
+import type { z } from "zod";
 import type { SecretBox } from "../../kernel/secret-box.ts";
 import { applyEmailPatch, presentEmailSettings } from "../shared/email-settings.ts";
 import {
   type GlobalStorePolicy,
   globalStorePolicySchema,
   type Policy,
-  policySchema,
   type policyPatchSchema,
+  policySchema,
 } from "./policies.ts";
 import type { SettingsRepository } from "./settings.repository.ts";
-import type { z } from "zod";
 
 /** Server-wide settings documents, always read through their schema so missing keys take defaults. */
 export class SettingsService {
@@ -29,7 +29,9 @@ export class SettingsService {
     const next: Policy = {
       ...current,
       ...(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<Policy>),
-      email_settings: email_settings ? applyEmailPatch(this.box, current.email_settings, email_settings) : current.email_settings,
+      email_settings: email_settings
+        ? applyEmailPatch(this.box, current.email_settings, email_settings)
+        : current.email_settings,
     };
     await this.repo.write("policy", next);
     return next;
@@ -43,7 +45,11 @@ export class SettingsService {
 
   /** What a superuser sees: everything but the SMTP password itself. */
   adminPolicy(policy: Policy) {
-    return { ...policy, captcha_secretkey: policy.captcha_secretkey, email_settings: presentEmailSettings(policy.email_settings) };
+    return {
+      ...policy,
+      captcha_secretkey: policy.captcha_secretkey,
+      email_settings: presentEmailSettings(policy.email_settings),
+    };
   }
 
   async storePolicy(): Promise<GlobalStorePolicy> {

@@ -46,7 +46,11 @@ export class CrudRepository<T extends TableName> {
       if (key.startsWith("metadata.")) {
         query = this.metadataFilter(query, key.slice("metadata.".length), values);
       } else if ((boolColumns as readonly string[]).includes(key)) {
-        query = query.where(key, "in", values.map((v) => (["true", "1", "yes"].includes(v.toLowerCase()) ? 1 : 0)));
+        query = query.where(
+          key,
+          "in",
+          values.map((v) => (["true", "1", "yes"].includes(v.toLowerCase()) ? 1 : 0)),
+        );
       } else if ((intColumns as readonly string[]).includes(key)) {
         const numbers = values
           .filter((v) => /^-?\d{1,10}$/.test(v))
@@ -85,7 +89,11 @@ export class CrudRepository<T extends TableName> {
     return query.where(extracted, "in", values);
   }
 
-  async list(ownerId: string | null, params: ListParams, refine: Refine = (q) => q): Promise<{ rows: Row<T>[]; count: number }> {
+  async list(
+    ownerId: string | null,
+    params: ListParams,
+    refine: Refine = (q) => q,
+  ): Promise<{ rows: Row<T>[]; count: number }> {
     const filtered = refine(this.search(this.base(ownerId), params));
     const countRow = await filtered.select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
     const sortColumn = (this.spec.columns as readonly string[]).includes(params.sort) ? params.sort : "created";
@@ -99,7 +107,11 @@ export class CrudRepository<T extends TableName> {
     return { rows, count: Number(countRow?.n ?? 0) };
   }
 
-  async count(ownerId: string | null, params: Pick<ListParams, "query" | "multiple">, refine: Refine = (q) => q): Promise<number> {
+  async count(
+    ownerId: string | null,
+    params: Pick<ListParams, "query" | "multiple">,
+    refine: Refine = (q) => q,
+  ): Promise<number> {
     const row = await refine(this.search(this.base(ownerId), params))
       .select((eb) => eb.fn.countAll().as("n"))
       .executeTakeFirst();
@@ -113,7 +125,10 @@ export class CrudRepository<T extends TableName> {
   /** The subset of `ids` that exist and belong to the owner. */
   async ownedIds(ownerId: string, ids: readonly string[]): Promise<string[]> {
     if (!ids.length) return [];
-    const rows = await this.base(ownerId).select("id").where("id", "in", [...ids]).execute();
+    const rows = await this.base(ownerId)
+      .select("id")
+      .where("id", "in", [...ids])
+      .execute();
     return rows.map((r) => r.id as string);
   }
 

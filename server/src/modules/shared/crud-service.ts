@@ -1,8 +1,8 @@
-import type { Actor } from "../../kernel/actor.ts";
-import { AppError, accessDenied, notFound } from "../../kernel/errors.ts";
-import { isoNow } from "../../kernel/clock.ts";
-import { newId } from "../../kernel/ids.ts";
 import type { Database, TableName } from "../../db/tables.ts";
+import type { Actor } from "../../kernel/actor.ts";
+import { isoNow } from "../../kernel/clock.ts";
+import { AppError, accessDenied, notFound } from "../../kernel/errors.ts";
+import { newId } from "../../kernel/ids.ts";
 import type { CrudRepository, Refine } from "./crud-repository.ts";
 import type { ListParams } from "./list-params.ts";
 
@@ -28,14 +28,20 @@ type Row<T extends TableName> = Database[T];
  * how rows become responses (`present`, batched so links load in one query), and what links to write.
  * A user only ever reaches their own rows: a foreign id is 404, never 403.
  */
-export abstract class OwnedCrudService<T extends TableName, Out, Create, Patch> implements CrudService<Out, Create, Patch> {
+export abstract class OwnedCrudService<T extends TableName, Out, Create, Patch>
+  implements CrudService<Out, Create, Patch>
+{
   abstract readonly resourceName: string;
   protected readonly batchCommands: Record<string, BatchHandler> = {};
 
   constructor(protected readonly repo: CrudRepository<T>) {}
 
   protected abstract buildRow(actor: Actor, input: Create, base: BaseColumns): Promise<Row<T>> | Row<T>;
-  protected abstract buildPatch(actor: Actor, input: Patch, existing: Row<T>): Promise<Partial<Row<T>>> | Partial<Row<T>>;
+  protected abstract buildPatch(
+    actor: Actor,
+    input: Patch,
+    existing: Row<T>,
+  ): Promise<Partial<Row<T>>> | Partial<Row<T>>;
   protected abstract present(rows: Row<T>[], actor: Actor | null): Promise<Out[]>;
 
   /** Writes link tables after the row exists; `input` is the create or patch body. */

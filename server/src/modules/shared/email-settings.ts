@@ -19,19 +19,29 @@ export const emailSettingsSchema = email.full;
 export type EmailSettings = z.output<typeof emailSettingsSchema>;
 
 /** A change to email settings: `password: ""` (what the API answers) keeps the stored one, `null` removes it. */
-export const emailSettingsPatchSchema = email.patch.extend({ password: optionalField(z.string().max(1000).nullable()) });
+export const emailSettingsPatchSchema = email.patch.extend({
+  password: optionalField(z.string().max(1000).nullable()),
+});
 
 export type EmailSettingsPatch = z.output<typeof emailSettingsPatchSchema>;
 
 /** The password is stored sealed and never answered: clients see `password: ""` plus `password_set`. */
-export function sealEmailSettings(box: SecretBox, current: EmailSettings, patch: Partial<EmailSettings>): EmailSettings {
+export function sealEmailSettings(
+  box: SecretBox,
+  current: EmailSettings,
+  patch: Partial<EmailSettings>,
+): EmailSettings {
   const merged = { ...current, ...patch };
   merged.password = patch.password === undefined ? current.password : box.seal(patch.password);
   return merged;
 }
 
 /** Applies a patch: named fields change, the password follows the keep/replace/remove rule above. */
-export function applyEmailPatch(box: SecretBox, current: EmailSettings, patch: Partial<EmailSettingsPatch>): EmailSettings {
+export function applyEmailPatch(
+  box: SecretBox,
+  current: EmailSettings,
+  patch: Partial<EmailSettingsPatch>,
+): EmailSettings {
   const { password, ...rest } = patch;
   const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<EmailSettings>;
   if (password === null) return { ...current, ...given, password: "" };

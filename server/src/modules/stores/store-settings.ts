@@ -1,17 +1,7 @@
 import { fromJson } from "../../db/json.ts";
 import type { SecretBox } from "../../kernel/secret-box.ts";
-import {
-  type EmailSettings,
-  emailSettingsSchema,
-  presentEmailSettings,
-  sealEmailSettings,
-} from "../shared/email-settings.ts";
-import type {
-  CheckoutSettingsPatch,
-  PluginSettingsPatch,
-  StoreEmailPatch,
-  ThemeSettingsPatch,
-} from "./store.schemas.ts";
+import { type EmailSettings, emailSettingsSchema, presentEmailSettings } from "../shared/email-settings.ts";
+import type { CheckoutSettingsPatch, PluginSettingsPatch, ThemeSettingsPatch } from "./store.schemas.ts";
 
 type Defined<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
 

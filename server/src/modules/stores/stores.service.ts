@@ -4,10 +4,10 @@ import type { Actor } from "../../kernel/actor.ts";
 import { notFound } from "../../kernel/errors.ts";
 import type { SecretBox } from "../../kernel/secret-box.ts";
 import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
+import { applyEmailPatch } from "../shared/email-settings.ts";
 import { type PublicStoreView, presentPublicStore, presentStore, type StoreView } from "./store.presenter.ts";
 import type { StoreRepository } from "./store.repository.ts";
 import type { CreateStoreInput, StorePatch } from "./store.schemas.ts";
-import { applyEmailPatch } from "../shared/email-settings.ts";
 import {
   applyPluginPatch,
   CHECKOUT_DEFAULTS,

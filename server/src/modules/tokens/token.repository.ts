@@ -30,7 +30,12 @@ export class TokenRepository extends CrudRepository<"tokens"> {
     if (!row) return undefined;
     return {
       token: { id: row.t_id, permissions: row.t_permissions } as TokensTable,
-      user: { id: row.u_id, email: row.u_email, is_superuser: row.u_is_superuser, is_enabled: row.u_is_enabled } as UsersTable,
+      user: {
+        id: row.u_id,
+        email: row.u_email,
+        is_superuser: row.u_is_superuser,
+        is_enabled: row.u_is_enabled,
+      } as UsersTable,
     };
   }
 

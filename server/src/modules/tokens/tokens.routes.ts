@@ -36,7 +36,9 @@ export function registerTokenRoutes(root: FastifyInstance, tokens: TokensService
       const query = [params.query, ...extra].filter(Boolean).join(" ");
       const { items, count } = await tokens.list(requireActor(request), { ...params, query });
       const filtered = wanted.length ? items.filter((t) => wanted.every((p) => t.permissions.includes(p))) : items;
-      const result = params.autocomplete ? filtered.map((t) => ({ id: t.id, name: tokens.autocompleteLabel(t) })) : filtered;
+      const result = params.autocomplete
+        ? filtered.map((t) => ({ id: t.id, name: tokens.autocompleteLabel(t) }))
+        : filtered;
       return pageEnvelope<unknown>(result, wanted.length ? filtered.length : count, params, requestUrl(request));
     },
   );

@@ -1,13 +1,13 @@
+import { fromJson, toBool, toJson } from "../../db/json.ts";
+import type { TokensTable, UsersTable } from "../../db/tables.ts";
 import type { Actor } from "../../kernel/actor.ts";
 import { isoNow } from "../../kernel/clock.ts";
 import { AppError, forbidden, unprocessable } from "../../kernel/errors.ts";
 import { sha256Hex } from "../../kernel/hashing.ts";
 import { newId, newSecret } from "../../kernel/ids.ts";
 import { canGrant, isKnownPermission } from "../../kernel/scopes.ts";
-import { fromJson, toBool, toJson } from "../../db/json.ts";
-import type { TokensTable, UsersTable } from "../../db/tables.ts";
-import { type UserRepository, verifyPassword } from "../users/index.ts";
 import { OwnedCrudService } from "../shared/crud-service.ts";
+import { type UserRepository, verifyPassword } from "../users/index.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import type { TokenRepository } from "./token.repository.ts";
 import type { CreateTokenInput, EditTokenInput } from "./token.schemas.ts";
@@ -134,7 +134,9 @@ export class TokensService extends OwnedCrudService<"tokens", TokenView, never, 
     const account = input.email.toLowerCase();
     if (!account || !input.password) throw loginError(404);
     if (this.throttle.isBlocked(account)) {
-      throw new AppError(429, "Too many failed login attempts for this account, try again later", { "retry-after": "900" });
+      throw new AppError(429, "Too many failed login attempts for this account, try again later", {
+        "retry-after": "900",
+      });
     }
     const user = await this.users.findByEmail(account);
     if (!user) {

@@ -1,5 +1,5 @@
 export { hashPassword, verifyPassword } from "./password-hasher.ts";
 export { presentUser, type UserView } from "./user.presenter.ts";
 export { type OwnedTable, UserRepository } from "./user.repository.ts";
-export { UsersService, type UsersDeps } from "./users.service.ts";
 export { registerUserRoutes } from "./users.routes.ts";
+export { type UsersDeps, UsersService } from "./users.service.ts";

@@ -10,7 +10,10 @@ export function presentUser(row: UsersTable) {
     is_verified: toBool(row.is_verified),
     is_enabled: toBool(row.is_enabled),
     tfa_enabled: toBool(row.tfa_enabled),
-    fido2_devices: fromJson<{ id: string; name: string }[]>(row.fido2_devices, []).map((d) => ({ id: d.id, name: d.name })),
+    fido2_devices: fromJson<{ id: string; name: string }[]>(row.fido2_devices, []).map((d) => ({
+      id: d.id,
+      name: d.name,
+    })),
     settings: { balance_currency: "USD", fetch_balance: true, ...fromJson<object>(row.settings, {}) },
     metadata: fromJson<Record<string, unknown>>(row.metadata, {}),
     created: row.created,

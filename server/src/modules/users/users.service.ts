@@ -1,10 +1,10 @@
+import { fromBool, fromJson, toJson } from "../../db/json.ts";
+import type { UsersTable } from "../../db/tables.ts";
 import type { Actor } from "../../kernel/actor.ts";
 import { isoNow } from "../../kernel/clock.ts";
 import { AppError, forbidden, invalidField, notFound, unprocessable } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
-import { fromBool, fromJson, toJson } from "../../db/json.ts";
-import type { UsersTable } from "../../db/tables.ts";
-import { OwnedCrudService, type BaseColumns } from "../shared/crud-service.ts";
+import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
 import { hashPassword, verifyPassword } from "./password-hasher.ts";
 import { presentUser, type UserView } from "./user.presenter.ts";
 import type { OwnedTable, UserRepository } from "./user.repository.ts";
@@ -51,7 +51,8 @@ export class UsersService extends OwnedCrudService<"users", UserView, RegisterIn
     }
     if (input.password !== undefined) patch.hashed_password = await hashPassword(input.password);
     if (input.is_superuser !== undefined) {
-      if (!input.is_superuser && existing.id === actor.userId) throw unprocessable("You cannot remove your own superuser rights");
+      if (!input.is_superuser && existing.id === actor.userId)
+        throw unprocessable("You cannot remove your own superuser rights");
       patch.is_superuser = fromBool(input.is_superuser);
     }
     if (input.is_verified !== undefined) patch.is_verified = fromBool(input.is_verified);
@@ -127,7 +128,14 @@ export class UsersService extends OwnedCrudService<"users", UserView, RegisterIn
   /** Operator path (CLI): a superuser regardless of policy. */
   async createSuperuser(email: string, password: string): Promise<UserView> {
     const now = isoNow();
-    const input = { email, password, is_superuser: true, captcha_code: "", settings: { balance_currency: "USD", fetch_balance: true }, metadata: {} };
+    const input = {
+      email,
+      password,
+      is_superuser: true,
+      captcha_code: "",
+      settings: { balance_currency: "USD", fetch_balance: true },
+      metadata: {},
+    };
     const row = await this.newUserRow(input, newId(), true, now);
     row.is_verified = 1;
     await this.users.insert(row);

@@ -1,5 +1,5 @@
-import { fromJson, toBool } from "../../db/json.ts";
 import { formatBaseUnits } from "../../chains/index.ts";
+import { fromJson, toBool } from "../../db/json.ts";
 import type { WalletRow } from "./wallet.repository.ts";
 
 /** More handed-out addresses than this past the last used one, and importing wallets stop looking. */

@@ -17,7 +17,19 @@ export class WalletRepository extends CrudRepository<"wallets"> {
   constructor(db: Db) {
     super(db, {
       table: "wallets",
-      columns: ["id", "name", "currency", "label", "hint", "xpub", "key_kind", "script_type", "transaction_speed", "created", "updated"],
+      columns: [
+        "id",
+        "name",
+        "currency",
+        "label",
+        "hint",
+        "xpub",
+        "key_kind",
+        "script_type",
+        "transaction_speed",
+        "created",
+        "updated",
+      ],
       textColumns: ["id", "name", "currency", "label", "hint", "xpub"],
       boolColumns: ["lightning_enabled", "hot_wallet"],
       intColumns: ["transaction_speed"],
@@ -48,7 +60,15 @@ export class WalletRepository extends CrudRepository<"wallets"> {
       const chunk = addresses.slice(i, i + 200);
       await this.db.kysely
         .insertInto("wallet_addresses")
-        .values(chunk.map((a) => ({ wallet_id: walletId, chain: a.chain, idx: a.index, address: a.address, script: a.script })))
+        .values(
+          chunk.map((a) => ({
+            wallet_id: walletId,
+            chain: a.chain,
+            idx: a.index,
+            address: a.address,
+            script: a.script,
+          })),
+        )
         .onConflict((oc) => oc.columns(["wallet_id", "chain", "idx"]).doNothing())
         .execute();
     }

@@ -13,7 +13,11 @@ export interface WalletSchemaEntry {
   properties: string[];
 }
 
-export function registerWalletRoutes(root: FastifyInstance, wallets: WalletsService, schema: () => Record<string, WalletSchemaEntry>): void {
+export function registerWalletRoutes(
+  root: FastifyInstance,
+  wallets: WalletsService,
+  schema: () => Record<string, WalletSchemaEntry>,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ["wallets"];
   const auth = { scopes: ["wallet_management" as const] };
@@ -54,8 +58,10 @@ export function registerWalletRoutes(root: FastifyInstance, wallets: WalletsServ
   app.post("/wallets/:id/sync", { config: { auth }, schema: { tags, params: idParams } }, (request) =>
     wallets.requestSync(requireActor(request), request.params.id),
   );
-  app.get("/wallets/:id/symbol", { config: { auth }, schema: { tags, params: idParams } }, async (request) =>
-    (await wallets.get(requireActor(request), request.params.id)).currency,
+  app.get(
+    "/wallets/:id/symbol",
+    { config: { auth }, schema: { tags, params: idParams } },
+    async (request) => (await wallets.get(requireActor(request), request.params.id)).currency,
   );
   // Lightning is not built yet: every wallet answers that it has no node, as Bitcart does for on-chain wallets.
   app.get("/wallets/:id/checkln", { config: { auth }, schema: { tags, params: idParams } }, async (request) => {

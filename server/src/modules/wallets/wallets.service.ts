@@ -67,7 +67,12 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
     const { passphrase, bip39_purpose, account, seed_format } = input.additional_xpub_data;
     let key: WalletKey;
     try {
-      key = parseWalletKey(input.xpub, coin, { passphrase, bip39Purpose: bip39_purpose, account, seedFormat: seed_format });
+      key = parseWalletKey(input.xpub, coin, {
+        passphrase,
+        bip39Purpose: bip39_purpose,
+        account,
+        seedFormat: seed_format,
+      });
     } catch (error) {
       if (error instanceof WalletKeyError) throw invalidField(["xpub"], `Wallet key invalid: ${error.message}`);
       throw error;
@@ -79,7 +84,9 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
     // Watch-only by default: a seed or xprv given for a cold wallet is used to derive the public key and dropped.
     const keepPrivate = input.hot_wallet && key.privateMaterial;
     const shownKey =
-      key.kind === "xpub" || key.kind === "descriptor" ? input.xpub : serializeExtendedKey(key.accountKey, coin, key.scriptType, "public");
+      key.kind === "xpub" || key.kind === "descriptor"
+        ? input.xpub
+        : serializeExtendedKey(key.accountKey, coin, key.scriptType, "public");
     const row = {
       ...base,
       name: input.name,
@@ -117,18 +124,30 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
   }
 
   protected async present(rows: WalletsTable[]): Promise<WalletView[]> {
-    return (rows as unknown as WalletRow[]).map((row) => presentWallet(row, this.deps.coin(row.currency)?.divisibility ?? 8));
+    return (rows as unknown as WalletRow[]).map((row) =>
+      presentWallet(row, this.deps.coin(row.currency)?.divisibility ?? 8),
+    );
   }
 
   /** Derives the first receive and change addresses, starts watching them and asks for a history scan. */
-  protected override async writeLinks(_actor: Actor, id: string, input: CreateWalletInput | WalletPatch): Promise<void> {
+  protected override async writeLinks(
+    _actor: Actor,
+    id: string,
+    input: CreateWalletInput | WalletPatch,
+  ): Promise<void> {
     if (!("xpub" in input)) return;
     const row = (await this.wallets.findById(id))!;
     const key = this.keyOf(row);
     const coin = this.coinFor(row.currency);
-    const addresses = [...toNew(0, deriveAddresses(key, coin, 0, 0, LOOKAHEAD)), ...toNew(1, deriveAddresses(key, coin, 1, 0, GAP_LIMIT))];
+    const addresses = [
+      ...toNew(0, deriveAddresses(key, coin, 0, 0, LOOKAHEAD)),
+      ...toNew(1, deriveAddresses(key, coin, 1, 0, GAP_LIMIT)),
+    ];
     await this.wallets.insertAddresses(id, addresses);
-    this.deps.watch(row.currency, addresses.map((a) => a.script));
+    this.deps.watch(
+      row.currency,
+      addresses.map((a) => a.script),
+    );
     this.deps.requestSync(id);
   }
 
@@ -176,9 +195,15 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
     if (!row) throw notFound("Wallet");
     const have = await this.wallets.derivedCount(walletId, chain);
     if (have >= upTo) return;
-    const derived = toNew(chain, deriveAddresses(this.keyOf(row), this.coinFor(row.currency), chain, have, upTo - have));
+    const derived = toNew(
+      chain,
+      deriveAddresses(this.keyOf(row), this.coinFor(row.currency), chain, have, upTo - have),
+    );
     await this.wallets.insertAddresses(walletId, derived);
-    this.deps.watch(row.currency, derived.map((a) => a.script));
+    this.deps.watch(
+      row.currency,
+      derived.map((a) => a.script),
+    );
   }
 
   async issueAddress(actor: Actor, walletId: string): Promise<IssuedAddress> {
