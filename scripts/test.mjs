@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite: typecheck, then vitest (unit + integration on SQLite and on PostgreSQL).
+// The whole test suite: typecheck and lint, then vitest (unit + integration on SQLite and on PostgreSQL).
 // Prints `N passed, N failed` as its last line; exits non-zero when anything failed.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -15,6 +15,11 @@ if (typecheck.status !== 0) {
 const sdkCheck = spawnSync("npx", ["tsc", "-p", "sdk", "--noEmit"], { stdio: "inherit" });
 if (sdkCheck.status !== 0) {
   console.error("sdk typecheck failed");
+  failedExtra += 1;
+}
+const lint = spawnSync("npx", ["biome", "check", "."], { stdio: "inherit" });
+if (lint.status !== 0) {
+  console.error("lint (biome check) failed");
   failedExtra += 1;
 }
 
