@@ -63,6 +63,8 @@ export interface ChainBackend {
   onEvent(listener: ChainListener): () => void;
   /** Outputs ever paid to a script (for wallet sync and gap-limit scans). */
   history(script: string): Promise<ScriptHistoryItem[]>;
+  /** The same for many scripts at once, where the backend can do it in fewer round trips. */
+  historyMany?(scripts: readonly string[]): Promise<Map<string, ScriptHistoryItem[]>>;
   estimateFee(targetBlocks: number): Promise<FeeEstimate>;
   /** Broadcasts a raw transaction (hex), returning its txid. */
   broadcast(rawTxHex: string): Promise<string>;
