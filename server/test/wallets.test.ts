@@ -12,7 +12,12 @@ describe("wallets", () => {
   let owner: Awaited<ReturnType<typeof registerUser>>;
 
   beforeAll(async () => {
-    app = await createTestApp({ TILL_CRYPTOS: "btc,ltc", LTC_NETWORK: "regtest" });
+    // The chain watchers are not started here: the Electrum server is named only to make the configuration valid.
+    app = await createTestApp({
+      TILL_CRYPTOS: "btc,ltc",
+      LTC_NETWORK: "regtest",
+      LTC_ELECTRUM_SERVERS: "tcp://127.0.0.1:50001",
+    });
     owner = await registerUser(app);
   });
   afterAll(() => app.close());

@@ -25,7 +25,7 @@ import { registerStoreRoutes, StoreRepository, StoresService } from "../modules/
 import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "../modules/templates/index.ts";
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
 import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
-import { registerWalletRoutes, WalletRepository, WalletsService } from "../modules/wallets/index.ts";
+import { registerWalletRoutes, WalletRepository, WalletSync, WalletsService } from "../modules/wallets/index.ts";
 import { ChainRuntime } from "./chain-runtime.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { VERSION } from "./version.ts";
@@ -54,6 +54,7 @@ export interface Services {
   chains: ChainRuntime;
   wallets: WalletsService;
   walletRepo: WalletRepository;
+  walletSync: WalletSync;
 }
 
 /** Builds the services over an open database. The CLI uses this without HTTP. */
@@ -82,11 +83,13 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
   const files = new FilesService(new FileRepository(db), uploads, { policy: () => settings.policy() });
   const chains = new ChainRuntime({ coins: config.cryptos, db, logger });
   const walletRepo = new WalletRepository(db);
-  const wallets = new WalletsService(walletRepo, box, {
+  const wallets: WalletsService = new WalletsService(walletRepo, box, {
     coin: (currency) => chains.coin(currency),
     watch: (currency, scripts) => chains.watch(currency, scripts),
-    requestSync: () => {},
+    requestSync: (walletId) => walletSync.request(walletId),
   });
+  const walletSync = new WalletSync(walletRepo, wallets, { history: (c, s) => chains.history(c, s) }, logger);
+  chains.onEvent((_currency, event) => walletSync.onChainEvent(event));
   return {
     settings,
     users,
@@ -101,6 +104,7 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
     chains,
     wallets,
     walletRepo,
+    walletSync,
   };
 }
 
@@ -143,10 +147,14 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
     db,
     http,
     services,
-    startWatchers: () => services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency)),
+    startWatchers: async () => {
+      await services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency));
+      for (const id of await services.walletRepo.unsyncedIds()) services.walletSync.request(id);
+    },
     close: async () => {
       await http.close();
       await services.chains.stop();
+      await services.walletSync.stop();
       await db.close();
     },
   };

@@ -1,5 +1,13 @@
 import { BitcoindBackend } from "../chains/bitcoin/bitcoind/bitcoind-backend.ts";
-import { type ChainBackend, type ChainEvent, type CoinDefinition, getCoin, type SyncInfo } from "../chains/index.ts";
+import { electrumBackendFor } from "../chains/bitcoin/electrum/electrum-backend.ts";
+import {
+  type ChainBackend,
+  type ChainEvent,
+  type CoinDefinition,
+  getCoin,
+  type ScriptHistoryItem,
+  type SyncInfo,
+} from "../chains/index.ts";
 import type { CoinConfig } from "../config/schema.ts";
 import type { Db } from "../db/database.ts";
 import type { Logger } from "../kernel/logger.ts";
@@ -43,6 +51,16 @@ export class ChainRuntime {
 
   backend(currency: string): ChainBackend | undefined {
     return this.backends.get(currency);
+  }
+
+  /** Outputs paying each script, from the coin's backend; null when none runs. */
+  history(currency: string, scripts: readonly string[]): Promise<Map<string, ScriptHistoryItem[]>> | null {
+    const backend = this.backends.get(currency);
+    if (!backend) return null;
+    if (backend.historyMany) return backend.historyMany(scripts);
+    return Promise.all(scripts.map(async (s) => [s, await backend.history(s)] as const)).then(
+      (pairs) => new Map(pairs),
+    );
   }
 
   watch(currency: string, scripts: string[]): void {
@@ -105,7 +123,10 @@ function defaultBackend(db: Db, logger: Logger) {
         logger: log,
       });
     }
-    log.warn("the electrum backend is not available in this build; payments on this coin are not watched");
-    return null;
+    return electrumBackendFor(definition, {
+      servers: config.electrumServers,
+      stateStore: new DbChainStateStore(db, name),
+      logger: log,
+    });
   };
 }

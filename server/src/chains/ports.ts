@@ -50,7 +50,14 @@ export interface SyncInfo {
 export interface ScriptHistoryItem {
   txid: string;
   height: number | null;
+  /** Its outputs paying the script (none for a transaction that only spends from it). */
   outputs: ObservedOutput[];
+  /**
+   * Outpoints ("txid:vout") the transaction spends. A backend whose history lists only unspent outputs
+   * (bitcoind's UTXO scan) leaves it out; one that lists every transaction (Electrum) gives it, so a balance
+   * can leave spent outputs out.
+   */
+  spends?: string[];
 }
 
 /** A chain backend for one coin on one network. */

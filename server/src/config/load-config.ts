@@ -57,6 +57,11 @@ function readCoin(env: Env, symbol: CoinSymbol): CoinConfig {
       `Invalid configuration: ${prefix}_BITCOIND_URL is required when ${prefix}_BACKEND=bitcoind (http://user:pass@host:port)`,
     );
   }
+  if (backend === "electrum" && network === "regtest" && servers.length === 0) {
+    throw new ConfigError(
+      `Invalid configuration: ${prefix}_ELECTRUM_SERVERS is required for ${prefix}_NETWORK=regtest (there are no public regtest servers)`,
+    );
+  }
   const pollIntervalMs = read(env, `${prefix}_POLL_INTERVAL_MS`, COIN_VARIABLES.POLL_INTERVAL_MS);
   return { symbol, network, backend, bitcoindUrl, electrumServers: servers, pollIntervalMs };
 }

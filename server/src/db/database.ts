@@ -17,6 +17,8 @@ export interface Db {
    * belongs to it, and all of them commit or none. Nested calls join the outer transaction.
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs `work` outside any transaction, for background work started from inside one. */
+  detached<T>(work: () => T): T;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ function withTransactions(root: Kysely<Database>, dialect: Dialect): Db {
         }
       });
     },
+    detached: (work) => active.exit(work),
     close: () => root.destroy(),
   };
 }

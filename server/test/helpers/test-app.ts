@@ -13,12 +13,18 @@ export interface TestApp {
     url: string,
     options?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
+  /** Stops the app and drops its database (unless the database was lent with `reuse`). */
   close(): Promise<void>;
+  /** Stops the app and keeps its database, to start another app on it (a restart). */
+  stop(): Promise<void>;
 }
 
-/** A full Till (all routes, migrations applied) on a throwaway database of the dialect under test. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * A full Till (all routes, migrations applied) on a throwaway database of the dialect under test, or on
+ * `reuse` — another app's database, to test what survives a restart.
+ */
+export async function createTestApp(env: Record<string, string> = {}, reuse?: TestDatabase): Promise<TestApp> {
+  const database = reuse ?? (await createTestDatabase());
   const config = parseConfig({
     TILL_DATABASE_URL: database.url,
     TILL_DATA_DIR: database.dataDir,
@@ -47,8 +53,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     close: async () => {
       await till.close();
-      await database.drop();
+      if (!reuse) await database.drop();
     },
+    stop: () => till.close(),
   };
 }
 

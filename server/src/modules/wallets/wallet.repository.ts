@@ -1,4 +1,4 @@
-import { type Selectable, sql } from "kysely";
+import { type Selectable, sql, type Updateable } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { WalletAddressesTable, WalletsTable } from "../../db/tables.ts";
 import { CrudRepository } from "../shared/crud-repository.ts";
@@ -131,6 +131,23 @@ export class WalletRepository extends CrudRepository<"wallets"> {
       .where("chain", "=", chain)
       .where("idx", "in", [...indexes])
       .execute();
+  }
+
+  /** Writes the result or state of a history scan. */
+  async setScanState(
+    walletId: string,
+    fields: Pick<
+      Updateable<WalletsTable>,
+      "sync_status" | "sync_error" | "synced_at" | "balance_confirmed" | "balance_unconfirmed"
+    >,
+  ): Promise<void> {
+    await this.db.kysely.updateTable("wallets").set(fields).where("id", "=", walletId).execute();
+  }
+
+  /** Wallets whose last scan did not finish (or never ran), to scan when the chain backends start. */
+  async unsyncedIds(): Promise<string[]> {
+    const rows = await this.db.kysely.selectFrom("wallets").select("id").where("sync_status", "!=", "synced").execute();
+    return rows.map((r) => r.id);
   }
 
   /** Raises the last-used marks (never lowers them) and keeps the fresh-address counters past them. */

@@ -129,7 +129,7 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
     );
   }
 
-  /** Derives the first receive and change addresses, starts watching them and asks for a history scan. */
+  /** Derives the first receive and change addresses (in the creating transaction) and starts watching them. */
   protected override async writeLinks(
     _actor: Actor,
     id: string,
@@ -148,7 +148,13 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
       row.currency,
       addresses.map((a) => a.script),
     );
-    this.deps.requestSync(id);
+  }
+
+  /** Once the wallet is committed, its history is scanned (an imported wallet must not reuse addresses). */
+  override async create(actor: Actor, input: CreateWalletInput): Promise<WalletView> {
+    const wallet = await super.create(actor, input);
+    this.deps.requestSync(wallet.id);
+    return wallet;
   }
 
   /** The wallet's key, parsed once per process from its stored public descriptor. */
