@@ -1,31 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ElectrumTestServer, NodeIndex } from "./chain/electrum-test-server.ts";
 import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
 import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
 
 const ABANDON = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
-/** Wallets against a real litecoind regtest node through the bitcoind backend, on the database under test. */
-describe("wallets on a litecoin regtest chain", () => {
+/**
+ * Wallets against a real litecoind regtest node, on the database under test, through each backend: Core's RPC
+ * directly, and the Electrum protocol (a test Electrum server answering from the same node).
+ */
+describe.each(["bitcoind", "electrum"] as const)("wallets on a litecoin regtest chain (%s backend)", (backend) => {
   let node: LitecoindNode;
+  let index: NodeIndex | undefined;
+  let electrum: ElectrumTestServer | undefined;
   let app: TestApp;
   let token: string;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     node = await startLitecoind();
-    env = {
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: "100",
-    };
+    env = { TILL_CRYPTOS: "ltc", LTC_NETWORK: "regtest", LTC_BACKEND: backend, LTC_POLL_INTERVAL_MS: "100" };
+    if (backend === "bitcoind") {
+      env.LTC_BITCOIND_URL = node.url;
+    } else {
+      index = new NodeIndex(node);
+      await index.start();
+      electrum = await ElectrumTestServer.start(index);
+      env.LTC_ELECTRUM_SERVERS = `tcp://127.0.0.1:${electrum.port}`;
+    }
     app = await createTestApp(env);
     token = (await registerUser(app)).token;
     await app.till.startWatchers();
   });
   afterAll(async () => {
     await app?.close();
+    await electrum?.stop();
+    await index?.stop();
     await node?.stop();
   });
 
@@ -126,7 +136,7 @@ describe("wallets on a litecoin regtest chain", () => {
       const rows = (await app.call("GET", "/manage/syncinfo", { token })).json();
       return rows[0]?.synchronized ? rows : undefined;
     }, "a synchronized backend");
-    expect(info[0]).toMatchObject({ currency: "ltc", backend: "bitcoind", running: true, connected: true });
+    expect(info[0]).toMatchObject({ currency: "ltc", backend, running: true, connected: true });
     expect(info[0].blockchain_height).toBe(await node.height());
   });
 });
