@@ -80,9 +80,11 @@ describe.each(["bitcoind", "electrum"] as const)("wallets on a litecoin regtest 
     await node.send(addresses[22]!, "0.5");
     await node.mine(1);
     const imported = await createWallet(generated.key);
+    // The Electrum server may index the block a moment after the node mined it: the scan that follows its
+    // notification brings the balance in, so wait for the scan's result rather than for the first scan.
     const synced = await waitFor(async () => {
       const current = await wallet(imported.id);
-      return current.sync_status === "synced" ? current : undefined;
+      return current.sync_status === "synced" && current.balance === "1.75" ? current : undefined;
     }, "the imported wallet's scan");
     expect(synced.balance).toBe("1.75");
     expect(synced.next_index).toBe(23);
