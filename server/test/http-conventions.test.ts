@@ -273,7 +273,8 @@ describe("HTTP conventions", () => {
       expect(live.json()).toEqual({ status: "ok" });
       const ready = await app.call("GET", "/health/ready");
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: "ok", checks: { database: "ok" } });
+      // A test app never starts the leader lease.
+      expect(ready.json()).toEqual({ status: "ok", checks: { database: "ok" }, leader: false });
     });
 
     it("answers the Tor and update checks with their empty state", async () => {

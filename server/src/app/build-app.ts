@@ -3,12 +3,16 @@ import { sql } from "kysely";
 import type { TillConfig } from "../config/schema.ts";
 import { type Db, openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrator.ts";
+import { PostgresEventBus } from "../db/pg-event-bus.ts";
 import { createHttpServer } from "../http/server.ts";
+import { DEFAULT_LEASE_SECONDS, LeaderLease } from "../jobs/leader-lease.ts";
+import { JobQueue } from "../jobs/queue.ts";
+import { type EventBus, InMemoryEventBus } from "../kernel/events.ts";
 import type { Logger } from "../kernel/logger.ts";
 import { createLogger } from "../kernel/logger.ts";
 import { SecretBox } from "../kernel/secret-box.ts";
 import { registerChainRoutes } from "../modules/chain/index.ts";
-import { registerCryptoRoutes } from "../modules/cryptos/index.ts";
+import { registerCryptoRateRoutes, registerCryptoRoutes } from "../modules/cryptos/index.ts";
 import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "../modules/discounts/index.ts";
 import { FileRepository, FilesService, registerFileRoutes } from "../modules/files/index.ts";
 import { registerManageRoutes, SettingsRepository, SettingsService } from "../modules/manage/index.ts";
@@ -18,7 +22,9 @@ import {
   NotificationsService,
   registerNotificationRoutes,
 } from "../modules/notifications/index.ts";
+import { HttpSender, IpnChannel } from "../modules/notifications-delivery/index.ts";
 import { ProductImages, ProductRepository, ProductsService, registerProductRoutes } from "../modules/products/index.ts";
+import { createRatesService, type RatesService, registerRateRoutes } from "../modules/rates/index.ts";
 import { registerUploadServing } from "../modules/shared/upload-serving.ts";
 import { UploadStorage } from "../modules/shared/upload-storage.ts";
 import { registerStoreRoutes, StoreRepository, StoresService } from "../modules/stores/index.ts";
@@ -26,6 +32,7 @@ import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "..
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
 import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
 import { registerWalletRoutes, WalletRepository, WalletSync, WalletsService } from "../modules/wallets/index.ts";
+import { registerWebhookRoutes, WebhookRepository, WebhooksService } from "../modules/webhooks/index.ts";
 import { ChainRuntime } from "./chain-runtime.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { VERSION } from "./version.ts";
@@ -35,9 +42,24 @@ export interface Till {
   db: Db;
   http: FastifyInstance;
   services: Services;
-  /** Starts the chain backends (watching every wallet's addresses). `serve` calls it; tests choose. */
+  /** Messages between this process's parts and, on PostgreSQL, every Till process (LISTEN/NOTIFY). */
+  events: EventBus;
+  /** The leader lease: leader-only work registers with `onAcquired` / `onLost`. */
+  lease: LeaderLease;
+  /** Whether this process holds the leader lease (and so runs the chain watchers). */
+  isLeader(): boolean;
+  /** Starts the chain backends (watching every wallet's addresses). The lease runs it on the leader; tests choose. */
   startWatchers(): Promise<void>;
+  /** Stops the chain backends (leadership lost). */
+  stopWatchers(): Promise<void>;
+  /** What `serve` starts after listening: the rate refresher, and the leader lease (watchers run while held). */
+  startBackground(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** `TILL_LEADER_LEASE_SECONDS`: how long the leader lease lasts without renewal. */
+  leaseSeconds?: number;
 }
 
 export interface Services {
@@ -55,6 +77,11 @@ export interface Services {
   wallets: WalletsService;
   walletRepo: WalletRepository;
   walletSync: WalletSync;
+  rates: RatesService;
+  /** The durable job queue (outbox); its worker runs in every process. */
+  jobs: JobQueue;
+  ipn: IpnChannel;
+  webhooks: WebhooksService;
 }
 
 /** Builds the services over an open database. The CLI uses this without HTTP. */
@@ -77,6 +104,10 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
   });
   const discounts = new DiscountsService(new DiscountRepository(db));
   const notifications = new NotificationsService(new NotificationRepository(db), box);
+  const jobs = new JobQueue(db, { logger });
+  const sender = new HttpSender({ allowPrivate: config.allowPrivateWebhooks });
+  const ipn = new IpnChannel(jobs, sender, logger);
+  const webhooks = new WebhooksService(new WebhookRepository(db), box, jobs, sender, { logger });
   const templates = new TemplatesService(new TemplateRepository(db));
   const uploads = new UploadStorage(config.dataDir);
   const products = new ProductsService(new ProductRepository(db), new ProductImages(uploads));
@@ -90,6 +121,16 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
   });
   const walletSync = new WalletSync(walletRepo, wallets, { history: (c, s) => chains.history(c, s) }, logger);
   chains.onEvent((_currency, event) => walletSync.onChainEvent(event));
+  const rates = createRatesService({
+    settings: config.rates,
+    db,
+    logger,
+    coins: () => [...chains.coins.keys()],
+    stores,
+    users,
+    wallets,
+    walletRepo,
+  });
   return {
     settings,
     users,
@@ -105,11 +146,15 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
     wallets,
     walletRepo,
     walletSync,
+    rates,
+    jobs,
+    ipn,
+    webhooks,
   };
 }
 
 /** The composition root: the one place that wires concrete adapters together. */
-export async function buildApp(config: TillConfig, logger: Logger): Promise<Till> {
+export async function buildApp(config: TillConfig, logger: Logger, options: AppOptions = {}): Promise<Till> {
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
@@ -118,6 +163,15 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
     throw error;
   }
   const services = buildServices(config, db, logger);
+  const events = await openEventBus(config, db, logger);
+  const lease = new LeaderLease({ db, logger, leaseSeconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS });
+  const startWatchers = async () => {
+    await services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency));
+    for (const id of await services.walletRepo.unsyncedIds()) services.walletSync.request(id);
+  };
+  const stopWatchers = () => services.chains.stop();
+  lease.onAcquired(startWatchers);
+  lease.onLost(stopWatchers);
   const http = await createHttpServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
@@ -127,11 +181,15 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
     resolveToken: (secret) => services.tokens.resolve(secret),
     version: VERSION,
   });
-  registerMiscRoutes(http, { database: async () => void (await sql`select 1`.execute(db.kysely)) });
+  registerMiscRoutes(http, {
+    database: async () => void (await sql`select 1`.execute(db.kysely)),
+    leader: () => lease.isLeader,
+  });
   registerUserRoutes(http, services.users, config.loginRateLimit.perIpPerMinute);
   registerTokenRoutes(http, services.tokens, config.loginRateLimit.perIpPerMinute);
   registerManageRoutes(http, services.settings);
   registerStoreRoutes(http, services.stores);
+  registerWebhookRoutes(http, services.webhooks);
   registerDiscountRoutes(http, services.discounts);
   registerNotificationRoutes(http, services.notifications);
   registerTemplateRoutes(http, services.templates);
@@ -140,6 +198,8 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
   await registerUploadServing(http, services.uploads);
   registerWalletRoutes(http, services.wallets, () => walletSchema(services.chains));
   registerCryptoRoutes(http, () => services.chains.coins);
+  registerCryptoRateRoutes(http, services.rates);
+  registerRateRoutes(http, services.rates);
   registerChainRoutes(http, () => services.chains.syncInfo());
 
   return {
@@ -147,17 +207,39 @@ export async function buildApp(config: TillConfig, logger: Logger): Promise<Till
     db,
     http,
     services,
-    startWatchers: async () => {
-      await services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency));
-      for (const id of await services.walletRepo.unsyncedIds()) services.walletSync.request(id);
+    events,
+    lease,
+    isLeader: () => lease.isLeader,
+    startWatchers,
+    stopWatchers,
+    startBackground: async () => {
+      // Every process prices invoices, so each keeps its own rates fresh; chain watching is the leader's.
+      services.rates.start();
+      // Job workers run in every process: claims use FOR UPDATE SKIP LOCKED, so none runs a job twice.
+      services.jobs.start();
+      await lease.start();
     },
     close: async () => {
       await http.close();
+      // Leader work stops before the lease is released, so a successor never overlaps with it.
+      await lease.stop();
       await services.chains.stop();
       await services.walletSync.stop();
+      await services.rates.stop();
+      await services.jobs.stop();
+      await events.close();
       await db.close();
     },
   };
+}
+
+/** PostgreSQL's LISTEN/NOTIFY bus when several processes may share the database; in-process on SQLite. */
+async function openEventBus(config: TillConfig, db: Db, logger: Logger): Promise<EventBus> {
+  const onHandlerError = (err: unknown, topic: string) => logger.error({ err, topic }, "event subscriber failed");
+  if (db.dialect === "sqlite") return new InMemoryEventBus({ onHandlerError });
+  const bus = new PostgresEventBus({ connectionString: config.databaseUrl, db, logger });
+  await bus.start();
+  return bus;
 }
 
 /** Bitcart's `/wallets/schema`: per enabled coin, the key field's name and the optional key settings. */

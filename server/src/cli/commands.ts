@@ -3,6 +3,7 @@ import type { TillConfig } from "../config/schema.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { emailField } from "../http/fields.ts";
+import { leaseSecondsFromEnv } from "../jobs/leader-lease.ts";
 import { AppError } from "../kernel/errors.ts";
 import { newSecret } from "../kernel/ids.ts";
 import { createLogger } from "../kernel/logger.ts";
@@ -12,7 +13,8 @@ export class CliError extends Error {}
 
 export async function serve(config: TillConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
-  const till = await buildApp(config, logger);
+  const leaseSeconds = leaseSecondsFromEnv(process.env);
+  const till = await buildApp(config, logger, { leaseSeconds });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -30,7 +32,8 @@ export async function serve(config: TillConfig): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   try {
     await till.http.listen({ host: config.host, port: config.port });
-    await till.startWatchers();
+    // Every process serves the API; the chain watchers run on the one holding the leader lease.
+    await till.startBackground();
   } catch (error) {
     await till.close();
     const code = (error as NodeJS.ErrnoException).code;

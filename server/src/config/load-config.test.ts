@@ -37,6 +37,24 @@ describe("parseConfig defaults", () => {
       corsOrigins: ["*"],
       trustProxy: false,
       loginRateLimit: { perIpPerMinute: 30, perAccountPer15Min: 10 },
+      allowPrivateWebhooks: false,
+      rates: {
+        defaults: ["coingecko", "kraken", "binance", "coinbase", "bitfinex", "fiat"],
+        fixed: {},
+        refreshSeconds: 60,
+        maxAgeSeconds: 600,
+        timeoutMs: 10_000,
+        requestTimeoutMs: 2_000,
+        urls: {
+          coingecko: "https://api.coingecko.com/api/v3",
+          kraken: "https://api.kraken.com",
+          binance: "https://api.binance.com",
+          coinbase: "https://api.coinbase.com",
+          bitfinex: "https://api-pub.bitfinex.com",
+          fiat: "https://open.er-api.com",
+        },
+        coingeckoApiKey: undefined,
+      },
     });
   });
 
@@ -98,6 +116,17 @@ describe("parseConfig values", () => {
     ["no", false],
   ])("reads TILL_TRUST_PROXY=%s as %s", (value, expected) => {
     expect(parseConfig({ TILL_TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  it.each([
+    ["true", true],
+    ["1", true],
+    ["yes", true],
+    ["false", false],
+    ["0", false],
+    ["no", false],
+  ])("reads TILL_ALLOW_PRIVATE_WEBHOOKS=%s as %s", (value, expected) => {
+    expect(parseConfig({ TILL_ALLOW_PRIVATE_WEBHOOKS: value }).allowPrivateWebhooks).toBe(expected);
   });
 
   it.each([
@@ -174,6 +203,7 @@ describe("parseConfig errors", () => {
     ["TILL_MAX_UPLOAD_BYTES", "-5"],
     ["TILL_MAX_UPLOAD_BYTES", "1.5"],
     ["TILL_TRUST_PROXY", "maybe"],
+    ["TILL_ALLOW_PRIVATE_WEBHOOKS", "sometimes"],
     ["TILL_LOGIN_RATE_LIMIT_PER_IP", "0"],
     ["TILL_LOGIN_RATE_LIMIT_PER_IP", "many"],
     ["TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT", "-3"],
@@ -239,5 +269,81 @@ describe("parseConfig errors", () => {
     expect(node).not.toContain("hunter2");
     const withAt = configError({ TILL_DATABASE_URL: "mysql://till:hun@ter2@db.example/till" }).message;
     expect(withAt).not.toContain("ter2");
+  });
+});
+
+describe("parseConfig exchange rates", () => {
+  it("reads every rates variable", () => {
+    const config = parseConfig({
+      TILL_RATES_PROVIDERS: "Kraken, coinbase,kraken",
+      TILL_RATES_REFRESH_SECONDS: "30",
+      TILL_RATES_MAX_AGE_SECONDS: "300",
+      TILL_RATES_TIMEOUT_MS: "5000",
+      TILL_RATES_REQUEST_TIMEOUT_MS: "750",
+      TILL_RATES_COINGECKO_URL: "https://pro-api.coingecko.com/api/v3",
+      TILL_RATES_COINGECKO_API_KEY: " CG-key ",
+      TILL_RATES_KRAKEN_URL: "http://127.0.0.1:9001/kraken",
+      TILL_RATES_BINANCE_URL: "https://proxy.example/binance",
+      TILL_RATES_COINBASE_URL: "https://proxy.example/coinbase",
+      TILL_RATES_BITFINEX_URL: "https://proxy.example/bitfinex",
+      TILL_RATES_FIAT_URL: "https://proxy.example/fiat",
+    });
+    expect(config.rates).toEqual({
+      defaults: ["kraken", "coinbase"],
+      fixed: {},
+      refreshSeconds: 30,
+      maxAgeSeconds: 300,
+      timeoutMs: 5000,
+      requestTimeoutMs: 750,
+      urls: {
+        coingecko: "https://pro-api.coingecko.com/api/v3",
+        kraken: "http://127.0.0.1:9001/kraken",
+        binance: "https://proxy.example/binance",
+        coinbase: "https://proxy.example/coinbase",
+        bitfinex: "https://proxy.example/bitfinex",
+        fiat: "https://proxy.example/fiat",
+      },
+      coingeckoApiKey: "CG-key",
+    });
+  });
+
+  it("makes fixed rates the default source when they are set", () => {
+    const config = parseConfig({ TILL_FIXED_RATES: "btc_usd=50000, BTC_EUR = 45000.50,LTC_USD=8e1" });
+    expect(config.rates.fixed).toEqual({ BTC_USD: "50000", BTC_EUR: "45000.5", LTC_USD: "80" });
+    expect(config.rates.defaults).toEqual(["fixed"]);
+    const mixed = parseConfig({ TILL_FIXED_RATES: "BTC_USD=50000", TILL_RATES_PROVIDERS: "fixed,kraken" });
+    expect(mixed.rates.defaults).toEqual(["fixed", "kraken"]);
+  });
+
+  it.each([
+    ["TILL_FIXED_RATES", "BTC_USD"],
+    ["TILL_FIXED_RATES", "BTC_USD=abc"],
+    ["TILL_FIXED_RATES", "BTC_USD=0"],
+    ["TILL_FIXED_RATES", "BTC_USD=-5"],
+    ["TILL_FIXED_RATES", "BTCUSD=5"],
+    ["TILL_FIXED_RATES", "BTC_BTC=5"],
+    ["TILL_FIXED_RATES", "BTC_USD=5,BTC_USD=6"],
+    ["TILL_RATES_PROVIDERS", "kraken,bitstamp"],
+    ["TILL_RATES_PROVIDERS", "fixed"],
+    ["TILL_RATES_REFRESH_SECONDS", "0"],
+    ["TILL_RATES_REFRESH_SECONDS", "often"],
+    ["TILL_RATES_MAX_AGE_SECONDS", "-1"],
+    ["TILL_RATES_MAX_AGE_SECONDS", "10"],
+    ["TILL_RATES_TIMEOUT_MS", "0"],
+    ["TILL_RATES_REQUEST_TIMEOUT_MS", "1.5"],
+    ["TILL_RATES_KRAKEN_URL", "api.kraken.com"],
+    ["TILL_RATES_COINGECKO_URL", "ftp://api.coingecko.com"],
+    ["TILL_RATES_FIAT_URL", "not a url"],
+  ])("names %s in one line when it is %j", (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.message).toContain(name);
+    expect(error.message).not.toContain("\n");
+    expect(error.message.startsWith("Invalid configuration: ")).toBe(true);
+  });
+
+  it("refuses a maximum age shorter than the refresh interval", () => {
+    const message = configError({ TILL_RATES_REFRESH_SECONDS: "120", TILL_RATES_MAX_AGE_SECONDS: "60" }).message;
+    expect(message).toContain("TILL_RATES_MAX_AGE_SECONDS=60");
+    expect(message).toContain("TILL_RATES_REFRESH_SECONDS=120");
   });
 });

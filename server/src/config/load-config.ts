@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
+import { normalizeDecimal, parseDecimal } from "../kernel/money.ts";
 import {
   BASE_VARIABLES,
   COIN_VARIABLES,
@@ -8,6 +9,10 @@ import {
   type CoinSymbol,
   commaList,
   electrumServer,
+  RATE_PROVIDERS,
+  RATES_VARIABLES,
+  type RateProviderName,
+  type RatesConfig,
   SUPPORTED_COINS,
   type TillConfig,
 } from "./schema.ts";
@@ -66,6 +71,73 @@ function readCoin(env: Env, symbol: CoinSymbol): CoinConfig {
   return { symbol, network, backend, bitcoindUrl, electrumServers: servers, pollIntervalMs };
 }
 
+/** `BTC_USD=50000,BTC_EUR=45000` → `{BTC_USD: "50000", BTC_EUR: "45000"}`; each rate a positive decimal. */
+function readFixedRates(raw: string | undefined): Record<string, string> {
+  const rates: Record<string, string> = {};
+  for (const entry of commaList(raw)) {
+    const match = /^([A-Za-z0-9]{1,12})_([A-Za-z0-9]{1,12})\s*=\s*(\S+)$/.exec(entry);
+    const bad = (reason: string) =>
+      new ConfigError(`Invalid configuration: TILL_FIXED_RATES: ${JSON.stringify(entry)} ${reason}`);
+    if (!match) throw bad("must look like BTC_USD=50000");
+    const pair = `${match[1]!.toUpperCase()}_${match[2]!.toUpperCase()}`;
+    const rate = parseDecimal(match[3]!);
+    if (!rate?.gt(0)) throw bad("must have a positive decimal rate");
+    if (match[1]!.toUpperCase() === match[2]!.toUpperCase()) throw bad("is a pair of one currency");
+    if (pair in rates) throw bad(`sets ${pair} twice`);
+    rates[pair] = normalizeDecimal(rate);
+  }
+  return rates;
+}
+
+function readRates(env: Env): RatesConfig {
+  const fixed = readFixedRates(read(env, "TILL_FIXED_RATES", RATES_VARIABLES.TILL_FIXED_RATES));
+  const hasFixed = Object.keys(fixed).length > 0;
+  const listed = commaList(read(env, "TILL_RATES_PROVIDERS", RATES_VARIABLES.TILL_RATES_PROVIDERS)).map((name) =>
+    name.toLowerCase(),
+  );
+  for (const name of listed) {
+    if (!(RATE_PROVIDERS as readonly string[]).includes(name)) {
+      throw new ConfigError(
+        `Invalid configuration: TILL_RATES_PROVIDERS: unknown provider "${name}" (known: ${RATE_PROVIDERS.join(", ")})`,
+      );
+    }
+    if (name === "fixed" && !hasFixed) {
+      throw new ConfigError("Invalid configuration: TILL_RATES_PROVIDERS lists fixed, but TILL_FIXED_RATES is not set");
+    }
+  }
+  // With fixed rates configured they are the default source, unless the operator chose the sources.
+  const defaults: RateProviderName[] = listed.length
+    ? ([...new Set(listed)] as RateProviderName[])
+    : hasFixed
+      ? ["fixed"]
+      : ["coingecko", "kraken", "binance", "coinbase", "bitfinex", "fiat"];
+  const refreshSeconds = read(env, "TILL_RATES_REFRESH_SECONDS", RATES_VARIABLES.TILL_RATES_REFRESH_SECONDS);
+  const maxAgeSeconds = read(env, "TILL_RATES_MAX_AGE_SECONDS", RATES_VARIABLES.TILL_RATES_MAX_AGE_SECONDS);
+  if (maxAgeSeconds < refreshSeconds) {
+    throw new ConfigError(
+      `Invalid configuration: TILL_RATES_MAX_AGE_SECONDS=${maxAgeSeconds} must be at least TILL_RATES_REFRESH_SECONDS=${refreshSeconds} (rates would go stale between refreshes)`,
+    );
+  }
+  const apiKey = read(env, "TILL_RATES_COINGECKO_API_KEY", RATES_VARIABLES.TILL_RATES_COINGECKO_API_KEY)?.trim();
+  return {
+    defaults,
+    fixed,
+    refreshSeconds,
+    maxAgeSeconds,
+    timeoutMs: read(env, "TILL_RATES_TIMEOUT_MS", RATES_VARIABLES.TILL_RATES_TIMEOUT_MS),
+    requestTimeoutMs: read(env, "TILL_RATES_REQUEST_TIMEOUT_MS", RATES_VARIABLES.TILL_RATES_REQUEST_TIMEOUT_MS),
+    urls: {
+      coingecko: read(env, "TILL_RATES_COINGECKO_URL", RATES_VARIABLES.TILL_RATES_COINGECKO_URL),
+      kraken: read(env, "TILL_RATES_KRAKEN_URL", RATES_VARIABLES.TILL_RATES_KRAKEN_URL),
+      binance: read(env, "TILL_RATES_BINANCE_URL", RATES_VARIABLES.TILL_RATES_BINANCE_URL),
+      coinbase: read(env, "TILL_RATES_COINBASE_URL", RATES_VARIABLES.TILL_RATES_COINBASE_URL),
+      bitfinex: read(env, "TILL_RATES_BITFINEX_URL", RATES_VARIABLES.TILL_RATES_BITFINEX_URL),
+      fiat: read(env, "TILL_RATES_FIAT_URL", RATES_VARIABLES.TILL_RATES_FIAT_URL),
+    },
+    coingeckoApiKey: apiKey || undefined,
+  };
+}
+
 /** Parses the whole configuration once. Throws ConfigError naming the first bad variable. */
 export function parseConfig(env: Env): TillConfig {
   const dataDir = read(env, "TILL_DATA_DIR", BASE_VARIABLES.TILL_DATA_DIR);
@@ -101,6 +173,8 @@ export function parseConfig(env: Env): TillConfig {
         BASE_VARIABLES.TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT,
       ),
     },
+    allowPrivateWebhooks: read(env, "TILL_ALLOW_PRIVATE_WEBHOOKS", BASE_VARIABLES.TILL_ALLOW_PRIVATE_WEBHOOKS),
+    rates: readRates(env),
   };
 }
 

@@ -15,6 +15,23 @@ export interface CoinConfig {
   pollIntervalMs: number;
 }
 
+/** Rate providers Till has; `fixed` exists only when TILL_FIXED_RATES is set. */
+export const RATE_PROVIDERS = ["coingecko", "kraken", "binance", "coinbase", "bitfinex", "fiat", "fixed"] as const;
+export type RateProviderName = (typeof RATE_PROVIDERS)[number];
+
+export interface RatesConfig {
+  /** Providers whose median is the default rule. */
+  defaults: RateProviderName[];
+  /** `TILL_FIXED_RATES` as pair → positive decimal text (`BTC_USD` → `50000`). */
+  fixed: Record<string, string>;
+  refreshSeconds: number;
+  maxAgeSeconds: number;
+  timeoutMs: number;
+  requestTimeoutMs: number;
+  urls: Record<Exclude<RateProviderName, "fixed">, string>;
+  coingeckoApiKey: string | undefined;
+}
+
 export interface TillConfig {
   host: string;
   port: number;
@@ -28,6 +45,9 @@ export interface TillConfig {
   corsOrigins: string[];
   trustProxy: boolean;
   loginRateLimit: { perIpPerMinute: number; perAccountPer15Min: number };
+  /** Webhook and IPN URLs may name private, loopback and link-local addresses (for tests and closed networks). */
+  allowPrivateWebhooks: boolean;
+  rates: RatesConfig;
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -74,6 +94,29 @@ export const BASE_VARIABLES = {
   TILL_TRUST_PROXY: booleanText.default(false),
   TILL_LOGIN_RATE_LIMIT_PER_IP: positiveInt.default(30),
   TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(10),
+  TILL_ALLOW_PRIVATE_WEBHOOKS: booleanText.default(false),
+} as const;
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), "must be an http:// or https:// URL");
+
+/** Exchange-rate settings; see docs/rates.md. */
+export const RATES_VARIABLES = {
+  TILL_RATES_PROVIDERS: z.string().optional(),
+  TILL_FIXED_RATES: z.string().max(10_000).optional(),
+  TILL_RATES_REFRESH_SECONDS: positiveInt.max(86_400).default(60),
+  TILL_RATES_MAX_AGE_SECONDS: positiveInt.max(604_800).default(600),
+  TILL_RATES_TIMEOUT_MS: positiveInt.max(600_000).default(10_000),
+  TILL_RATES_REQUEST_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
+  TILL_RATES_COINGECKO_URL: httpUrl.default("https://api.coingecko.com/api/v3"),
+  TILL_RATES_COINGECKO_API_KEY: z.string().optional(),
+  TILL_RATES_KRAKEN_URL: httpUrl.default("https://api.kraken.com"),
+  TILL_RATES_BINANCE_URL: httpUrl.default("https://api.binance.com"),
+  TILL_RATES_COINBASE_URL: httpUrl.default("https://api.coinbase.com"),
+  TILL_RATES_BITFINEX_URL: httpUrl.default("https://api-pub.bitfinex.com"),
+  TILL_RATES_FIAT_URL: httpUrl.default("https://open.er-api.com"),
 } as const;
 
 export const COIN_VARIABLES = {

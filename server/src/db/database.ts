@@ -73,7 +73,10 @@ function openSqlite(file: string): Db {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  return withTransactions(new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), "sqlite");
+  return withTransactions(
+    new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    "sqlite",
+  );
 }
 
 /**

@@ -2,11 +2,17 @@ import { type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { Db } from "./database.ts";
 import * as m0001 from "./migrations/0001-init.ts";
 import * as m0002 from "./migrations/0002-wallet-addresses.ts";
+import * as m0003 from "./migrations/0003-invoices.ts";
+import * as m0005 from "./migrations/0005-leases.ts";
+import * as m0006 from "./migrations/0006-jobs-webhooks.ts";
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-init": m0001,
   "0002-wallet-addresses": m0002,
+  "0003-invoices": m0003,
+  "0005-leases": m0005,
+  "0006-jobs-webhooks": m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

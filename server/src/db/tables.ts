@@ -145,6 +145,151 @@ export interface FilesTable extends Owned {
   size: number;
 }
 
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+  renewed_at: string;
+}
+
+export interface InvoicesTable {
+  id: string;
+  user_id: string;
+  store_id: string | null;
+  /** Exact decimal in `currency`. */
+  price: string;
+  currency: string;
+  paid_currency: Generated<string>;
+  status: Generated<string>;
+  exception_status: Generated<string>;
+  /** Decimal in the paid currency's units (Bitcart's field). */
+  sent_amount: Generated<string>;
+  /** Minutes. */
+  expiration: number;
+  buyer_email: Generated<string>;
+  shipping_address: Generated<string>;
+  notes: Generated<string>;
+  notification_url: Generated<string>;
+  redirect_url: Generated<string>;
+  order_id: Generated<string>;
+  promocode: Generated<string>;
+  discount: string | null;
+  tx_hashes: Generated<Json>;
+  payment_methods: Generated<Json>;
+  paid_date: string | null;
+  creation_time: string | null;
+  expires_at: string;
+  monitored_until: string | null;
+  manual_override: Json | null;
+  metadata: Generated<Json>;
+  created: string;
+  updated: string;
+}
+
+export interface InvoicePaymentMethodsTable {
+  id: string;
+  invoice_id: string;
+  wallet_id: string | null;
+  position: Generated<number>;
+  currency: string;
+  symbol: string;
+  /** Integer base units. */
+  amount: string;
+  rate: string;
+  discount: string | null;
+  divisibility: number;
+  payment_address: string;
+  script: Generated<string>;
+  payment_url: Generated<string>;
+  address_index: number | null;
+  confirmations_required: Generated<number>;
+  recommended_fee: Generated<string>;
+  label: Generated<string>;
+  hint: Generated<string>;
+  contract: Generated<string>;
+  user_address: Generated<string>;
+  lightning: Generated<Bool>;
+  node_id: Generated<string>;
+  is_used: Generated<Bool>;
+  created: string;
+}
+
+/** The payments ledger: one row per observed output paying an invoice address. */
+export interface InvoicePaymentsTable {
+  invoice_id: string;
+  method_id: string;
+  currency: string;
+  txid: string;
+  vout: number;
+  script: string;
+  /** Integer base units. */
+  amount: string;
+  height: number | null;
+  block_hash: string | null;
+  confirmations: Generated<number>;
+  state: string;
+  rbf: Generated<Bool>;
+  replaced_by: string | null;
+  seen_at: string;
+  seen_before_expiry: Bool;
+  updated: string;
+}
+
+export interface InvoiceProductsTable {
+  invoice_id: string;
+  product_id: string;
+  count: Generated<number>;
+}
+
+export interface JobsTable {
+  /** Growing integer (PostgreSQL bigint, read as a string there). */
+  id: Generated<number>;
+  kind: string;
+  payload: Json;
+  ordering_key: string | null;
+  dedupe_key: string | null;
+  /** queued | running | done | dead */
+  status: string;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  created: string;
+  updated: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  store_id: string;
+  url: string;
+  /** Sealed with the server key. */
+  secret: string;
+  event_types: Json;
+  enabled: Bool;
+  description: string;
+  created: string;
+  updated: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  request_body: string;
+  attempt: number;
+  /** success | http_error | failed */
+  status: string;
+  response_status: number | null;
+  response_body: string;
+  error: string | null;
+  duration_ms: number;
+  redelivery_of: string | null;
+  created: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -161,6 +306,14 @@ export interface Database {
   wallets_stores: { store_id: string; wallet_id: string; position: Generated<number> };
   notifications_stores: { store_id: string; notification_id: string };
   discounts_products: { product_id: string; discount_id: string };
+  leases: LeasesTable;
+  invoices: InvoicesTable;
+  invoice_payment_methods: InvoicePaymentMethodsTable;
+  invoice_payments: InvoicePaymentsTable;
+  invoice_products: InvoiceProductsTable;
+  jobs: JobsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type TableName = keyof Database;

@@ -1,1 +1,2 @@
+export { type CryptoRates, registerCryptoRateRoutes } from "./crypto-rates.routes.ts";
 export { registerCryptoRoutes, SUPPORTED_CRYPTOS } from "./cryptos.routes.ts";

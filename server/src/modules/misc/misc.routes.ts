@@ -3,6 +3,8 @@ import type { FastifyInstance } from "fastify";
 export interface HealthProbe {
   /** Resolves when the database answers a trivial query. */
   database(): Promise<void>;
+  /** Whether this process holds the leader lease (runs the chain watchers and scheduled work). */
+  leader?: () => boolean;
 }
 
 const HOME_PAGE = `<!doctype html>
@@ -23,10 +25,12 @@ export function registerMiscRoutes(app: FastifyInstance, health: HealthProbe): v
   app.get("/health/ready", { schema: { tags: ["health"] } }, async (request, reply) => {
     try {
       await health.database();
-      return { status: "ok", checks: { database: "ok" } };
+      return { status: "ok", checks: { database: "ok" }, leader: health.leader?.() ?? false };
     } catch (error) {
       request.log.warn({ err: error }, "readiness check failed");
-      return reply.status(503).send({ status: "degraded", checks: { database: "unavailable" } });
+      return reply
+        .status(503)
+        .send({ status: "degraded", checks: { database: "unavailable" }, leader: health.leader?.() ?? false });
     }
   });
 }
