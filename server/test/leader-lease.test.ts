@@ -5,7 +5,9 @@ import { type Db, openDatabase } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrator.ts";
 import { DEFAULT_LEASE_SECONDS, LeaderLease, leaseSecondsFromEnv } from "../src/jobs/leader-lease.ts";
 import { createLogger } from "../src/kernel/logger.ts";
+import { type LitecoindNode, startLitecoind } from "./chain/litecoind.ts";
 import { cleanEnv, ensureBuilt, freePort, MAIN, NodeProcess, waitFor } from "./helpers/processes.ts";
+import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
 import { createTestDatabase, type TestDatabase, testDialect } from "./helpers/test-db.ts";
 
 const silent = createLogger("silent");
@@ -300,3 +302,62 @@ describe("leadership among `till serve` processes", () => {
     });
   }
 });
+
+if (testDialect() === "postgres") {
+  describe("addresses handed out by a follower (PostgreSQL)", () => {
+    let node: LitecoindNode;
+    let leader: TestApp;
+    let follower: TestApp;
+
+    beforeAll(async () => {
+      node = await startLitecoind();
+      const env = {
+        TILL_CRYPTOS: "ltc",
+        LTC_NETWORK: "regtest",
+        LTC_BACKEND: "bitcoind",
+        LTC_BITCOIND_URL: node.url,
+        LTC_POLL_INTERVAL_MS: "100",
+      };
+      leader = await createTestApp(env);
+      follower = await createTestApp(env, leader.database);
+      await leader.till.lease.start();
+      await follower.till.lease.start();
+    });
+
+    afterAll(async () => {
+      await follower?.stop();
+      await leader?.close();
+      await node?.stop();
+    });
+
+    it("are watched by the leader's chain watchers: a payment to one is seen", async () => {
+      expect(leader.till.isLeader()).toBe(true);
+      expect(follower.till.isLeader()).toBe(false);
+      await leader.till.lease.settled();
+      expect(leader.till.services.chains.backend("ltc")).toBeDefined();
+      expect(follower.till.services.chains.backend("ltc")).toBeUndefined();
+
+      // The wallet is created, and its address handed out, by the follower: the leader started watching
+      // before either existed.
+      const { token } = await registerUser(follower);
+      const key = (await follower.call("POST", "/wallets/create", { token, body: { currency: "ltc" } })).json().key;
+      const created = await follower.call("POST", "/wallets", {
+        token,
+        body: { name: "w", currency: "ltc", xpub: key },
+      });
+      expect(created.statusCode, created.body).toBe(200);
+      const walletId = created.json().id as string;
+      const issued = (await follower.call("POST", `/wallets/${walletId}/address`, { token })).json();
+
+      await node.send(issued.address, "0.3");
+      const balance = await waitFor(
+        async () => {
+          const current = (await follower.call("GET", `/wallets/${walletId}/balance`, { token })).json();
+          return current.unconfirmed === "0.3" && current;
+        },
+        { timeoutMs: 20_000, what: "the leader to see the payment" },
+      );
+      expect(balance.confirmed).toBe("0");
+    });
+  });
+}

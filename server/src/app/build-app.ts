@@ -15,6 +15,13 @@ import { registerChainRoutes } from "../modules/chain/index.ts";
 import { registerCryptoRateRoutes, registerCryptoRoutes } from "../modules/cryptos/index.ts";
 import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "../modules/discounts/index.ts";
 import { FileRepository, FilesService, registerFileRoutes } from "../modules/files/index.ts";
+import {
+  InvoiceRepository,
+  InvoicesService,
+  InvoiceTracker,
+  type InvoiceView,
+  registerInvoiceRoutes,
+} from "../modules/invoices/index.ts";
 import { registerManageRoutes, SettingsRepository, SettingsService } from "../modules/manage/index.ts";
 import { registerMiscRoutes } from "../modules/misc/index.ts";
 import {
@@ -27,7 +34,7 @@ import { ProductImages, ProductRepository, ProductsService, registerProductRoute
 import { createRatesService, type RatesService, registerRateRoutes } from "../modules/rates/index.ts";
 import { registerUploadServing } from "../modules/shared/upload-serving.ts";
 import { UploadStorage } from "../modules/shared/upload-storage.ts";
-import { registerStoreRoutes, StoreRepository, StoresService } from "../modules/stores/index.ts";
+import { readCheckout, registerStoreRoutes, StoreRepository, StoresService } from "../modules/stores/index.ts";
 import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "../modules/templates/index.ts";
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
 import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
@@ -78,6 +85,8 @@ export interface Services {
   walletRepo: WalletRepository;
   walletSync: WalletSync;
   rates: RatesService;
+  invoices: InvoicesService;
+  tracker: InvoiceTracker;
   /** The durable job queue (outbox); its worker runs in every process. */
   jobs: JobQueue;
   ipn: IpnChannel;
@@ -85,7 +94,12 @@ export interface Services {
 }
 
 /** Builds the services over an open database. The CLI uses this without HTTP. */
-export function buildServices(config: TillConfig, db: Db, logger: Logger = createLogger("silent")): Services {
+export function buildServices(
+  config: TillConfig,
+  db: Db,
+  logger: Logger = createLogger("silent"),
+  events: EventBus = new InMemoryEventBus(),
+): Services {
   const box = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const settings = new SettingsService(new SettingsRepository(db), box);
   const userRepo = new UserRepository(db);
@@ -98,7 +112,8 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
     revokeAllTokens: (userId, except) => tokens.revokeAll(userId, except),
     statsTables: ["wallets", "stores", "notifications", "products", "discounts", "templates", "files"],
   });
-  const stores = new StoresService(new StoreRepository(db), box, {
+  const storeRepo = new StoreRepository(db);
+  const stores = new StoresService(storeRepo, box, {
     storePolicy: () => settings.storePolicy(),
     updateStorePolicy: (patch) => settings.updateStorePolicy(patch),
   });
@@ -116,11 +131,10 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
   const walletRepo = new WalletRepository(db);
   const wallets: WalletsService = new WalletsService(walletRepo, box, {
     coin: (currency) => chains.coin(currency),
-    watch: (currency, scripts) => chains.watch(currency, scripts),
+    watch: shareWatchedScripts(events, chains, walletRepo, logger),
     requestSync: (walletId) => walletSync.request(walletId),
   });
   const walletSync = new WalletSync(walletRepo, wallets, { history: (c, s) => chains.history(c, s) }, logger);
-  chains.onEvent((_currency, event) => walletSync.onChainEvent(event));
   const rates = createRatesService({
     settings: config.rates,
     db,
@@ -130,6 +144,53 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
     users,
     wallets,
     walletRepo,
+  });
+  const invoiceRepo = new InvoiceRepository(db);
+  const storeOf = async (id: string) => {
+    const row = await storeRepo.findById(id);
+    return row ? { row, checkout: readCheckout(row.checkout_settings) } : null;
+  };
+  const tracker: InvoiceTracker = new InvoiceTracker(
+    invoiceRepo,
+    {
+      underpaidPercentage: async (storeId) =>
+        String(storeId ? ((await storeOf(storeId))?.checkout.underpaid_percentage ?? "0") : "0"),
+      onTransition: async () => {},
+      afterCommit: (invoiceId) => {
+        void invoices
+          .getPublic(invoiceId)
+          .then((view) => events.publish(`invoice:${invoiceId}`, liveInvoiceMessage(view)))
+          .catch((err) => logger.warn({ err, invoiceId }, "could not publish the invoice's new status"));
+      },
+    },
+    logger,
+  );
+  const invoices: InvoicesService = new InvoicesService(invoiceRepo, {
+    store: async (id) => {
+      const store = await storeOf(id);
+      if (!store) return null;
+      const links = await storeRepo.walletIds([id]);
+      return {
+        id,
+        user_id: store.row.user_id,
+        default_currency: store.row.default_currency,
+        expiration: Number(store.checkout.expiration),
+        transaction_speed: Number(store.checkout.transaction_speed),
+        underpaid_percentage: String(store.checkout.underpaid_percentage),
+        allow_anonymous_invoice_creation: Boolean(store.checkout.allow_anonymous_invoice_creation),
+        wallet_ids: links.get(id) ?? [],
+      };
+    },
+    wallet: async (id) => (await walletRepo.findById(id)) ?? null,
+    coin: (currency) => chains.coin(currency),
+    nextAddress: (walletId) => wallets.nextReceiveAddress(walletId),
+    priceIn: async (coin, fiat, storeId) => (await rates.priceIn(coin, fiat, storeId)).rate,
+    divisibility: (currency) => rates.fiatDivisibility(currency),
+    changed: (invoiceId) => tracker.refresh(invoiceId),
+  });
+  chains.onEvent(async (currency, event) => {
+    await walletSync.onChainEvent(event);
+    await tracker.onChainEvent(currency, event);
   });
   return {
     settings,
@@ -150,6 +211,19 @@ export function buildServices(config: TillConfig, db: Db, logger: Logger = creat
     jobs,
     ipn,
     webhooks,
+    invoices,
+    tracker,
+  };
+}
+
+/** Bitcart's websocket message for an invoice. */
+function liveInvoiceMessage(view: InvoiceView) {
+  return {
+    status: view.status,
+    exception_status: view.exception_status,
+    sent_amount: view.sent_amount,
+    paid_currency: view.paid_currency,
+    payment_id: view.payment_id,
   };
 }
 
@@ -162,14 +236,18 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
     await db.close();
     throw error;
   }
-  const services = buildServices(config, db, logger);
   const events = await openEventBus(config, db, logger);
+  const services = buildServices(config, db, logger, events);
   const lease = new LeaderLease({ db, logger, leaseSeconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS });
   const startWatchers = async () => {
     await services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency));
     for (const id of await services.walletRepo.unsyncedIds()) services.walletSync.request(id);
+    await services.tracker.start();
   };
-  const stopWatchers = () => services.chains.stop();
+  const stopWatchers = async () => {
+    services.tracker.stop();
+    await services.chains.stop();
+  };
   lease.onAcquired(startWatchers);
   lease.onLost(stopWatchers);
   const http = await createHttpServer({
@@ -200,6 +278,7 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
   registerCryptoRoutes(http, () => services.chains.coins);
   registerCryptoRateRoutes(http, services.rates);
   registerRateRoutes(http, services.rates);
+  registerInvoiceRoutes(http, services.invoices);
   registerChainRoutes(http, () => services.chains.syncInfo());
 
   return {
@@ -240,6 +319,38 @@ async function openEventBus(config: TillConfig, db: Db, logger: Logger): Promise
   const bus = new PostgresEventBus({ connectionString: config.databaseUrl, db, logger });
   await bus.start();
   return bus;
+}
+
+/** The topic on which scripts derived by any process reach the chain watchers, which run on the leader only. */
+export const WATCH_TOPIC = "chain:watch";
+/** Scripts per message: 80 of the longest (34-byte) scripts in hex stay well under an event's size limit. */
+const SCRIPTS_PER_MESSAGE = 80;
+
+/**
+ * `watch` for the wallets: newly derived scripts are published on the bus, and every process hands what it
+ * receives to its chain runtime (a no-op where no backend runs). Where the listening connection was lost and
+ * is back, the running backends reload their watch sets from the database, so nothing published meanwhile
+ * is missed; a new leader loads them when its watchers start.
+ */
+function shareWatchedScripts(events: EventBus, chains: ChainRuntime, walletRepo: WalletRepository, logger: Logger) {
+  events.subscribe<{ currency: string; scripts: string[] }>(WATCH_TOPIC, (m) => chains.watch(m.currency, m.scripts));
+  events.onResync(() => {
+    for (const currency of chains.coins.keys()) {
+      if (!chains.backend(currency)) continue;
+      walletRepo.scriptsForCurrency(currency).then(
+        (scripts) => chains.watch(currency, scripts),
+        (err) => logger.error({ err, currency }, "could not reload the scripts to watch"),
+      );
+    }
+  });
+  return (currency: string, scripts: string[]) => {
+    for (let at = 0; at < scripts.length; at += SCRIPTS_PER_MESSAGE) {
+      const message = { currency, scripts: scripts.slice(at, at + SCRIPTS_PER_MESSAGE) };
+      events
+        .publish(WATCH_TOPIC, message)
+        .catch((err) => logger.error({ err, currency }, "could not share new scripts with the chain watchers"));
+    }
+  };
 }
 
 /** Bitcart's `/wallets/schema`: per enabled coin, the key field's name and the optional key settings. */

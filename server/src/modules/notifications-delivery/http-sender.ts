@@ -83,8 +83,19 @@ export class HttpSender {
     this.userAgent = options.userAgent ?? "Till";
   }
 
-  /** Why `url` may not be called (a literal private address, a bad scheme); null when it may be tried. */
+  /**
+   * Why `url` may not be called, judged without DNS (for checking a URL when it is saved): a bad scheme, a
+   * literal private address, or a `localhost` name. Null when it may be tried; names are checked on every
+   * send, when they are resolved.
+   */
   refusal(url: string): string | null {
+    const early = this.literalRefusal(url);
+    if (early || this.allowPrivate) return early;
+    const host = new URL(url).hostname;
+    return /(^|\.)localhost\.?$/i.test(host) ? "refers to localhost" : null;
+  }
+
+  private literalRefusal(url: string): string | null {
     let target: URL;
     try {
       target = new URL(url);
@@ -95,11 +106,7 @@ export class HttpSender {
     if (this.allowPrivate) return null;
     const literal = ipLiteralHost(target);
     const reason = literal ? blockedAddressReason(literal) : null;
-    if (reason) return `refers to ${literal}, a ${reason} address`;
-    if (/^localhost\.?$/i.test(target.hostname) || /\.localhost\.?$/i.test(target.hostname)) {
-      return "refers to localhost";
-    }
-    return null;
+    return reason ? `refers to ${literal}, a ${reason} address` : null;
   }
 
   async post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpResult> {
@@ -113,7 +120,7 @@ export class HttpSender {
       ...fields,
       durationMs: Math.round(performance.now() - started),
     });
-    const refusal = this.refusal(url);
+    const refusal = this.literalRefusal(url);
     if (refusal) return result({ error: `refused: the URL ${refusal}` });
     const target = new URL(url);
     const signal = AbortSignal.timeout(this.timeoutMs);
@@ -136,7 +143,7 @@ export class HttpSender {
             ...headers,
             "content-length": String(Buffer.byteLength(body)),
           },
-          // Node skips `lookup` for literal addresses; those were judged by `refusal` above.
+          // Node skips `lookup` for literal addresses; those were judged above.
           ...(this.allowPrivate ? {} : { lookup: guardedLookup }),
           agent: false,
           signal,

@@ -1,0 +1,128 @@
+import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { InvoicePaymentMethodsTable, InvoicePaymentsTable, InvoicesTable } from "../../db/tables.ts";
+import { CrudRepository } from "../shared/crud-repository.ts";
+
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type MethodRow = Selectable<InvoicePaymentMethodsTable>;
+export type PaymentRow = Selectable<InvoicePaymentsTable>;
+
+export class InvoiceRepository extends CrudRepository<"invoices"> {
+  constructor(db: Db) {
+    super(db, {
+      table: "invoices",
+      columns: [
+        "id",
+        "store_id",
+        "status",
+        "exception_status",
+        "currency",
+        "paid_currency",
+        "order_id",
+        "buyer_email",
+        "price",
+        "created",
+        "updated",
+      ],
+      textColumns: ["id", "order_id", "buyer_email", "notes", "status", "currency"],
+      intColumns: ["expiration"],
+      ownerColumn: "user_id",
+    });
+  }
+
+  findById(id: string): Promise<InvoiceRow | undefined> {
+    return this.db.kysely.selectFrom("invoices").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async insertInvoice(
+    row: Insertable<InvoicesTable>,
+    methods: Insertable<InvoicePaymentMethodsTable>[],
+  ): Promise<void> {
+    await this.db.kysely.insertInto("invoices").values(row).execute();
+    if (methods.length) await this.db.kysely.insertInto("invoice_payment_methods").values(methods).execute();
+  }
+
+  setState(id: string, fields: Updateable<InvoicesTable>): Promise<unknown> {
+    return this.db.kysely.updateTable("invoices").set(fields).where("id", "=", id).execute();
+  }
+
+  methods(invoiceIds: readonly string[]): Promise<MethodRow[]> {
+    if (!invoiceIds.length) return Promise.resolve([]);
+    return this.db.kysely
+      .selectFrom("invoice_payment_methods")
+      .selectAll()
+      .where("invoice_id", "in", [...invoiceIds])
+      .orderBy("position")
+      .execute();
+  }
+
+  payments(invoiceIds: readonly string[]): Promise<PaymentRow[]> {
+    if (!invoiceIds.length) return Promise.resolve([]);
+    return this.db.kysely
+      .selectFrom("invoice_payments")
+      .selectAll()
+      .where("invoice_id", "in", [...invoiceIds])
+      .orderBy("seen_at")
+      .execute();
+  }
+
+  /** Payment methods of invoices still watched whose address is this script on this chain. */
+  methodsByScript(currency: string, script: string): Promise<MethodRow[]> {
+    return this.db.kysely
+      .selectFrom("invoice_payment_methods")
+      .selectAll()
+      .where("currency", "=", currency)
+      .where("script", "=", script)
+      .execute();
+  }
+
+  async upsertPayments(rows: PaymentRow[]): Promise<void> {
+    for (const row of rows) {
+      const { invoice_id, method_id, txid, vout, ...rest } = row;
+      await this.db.kysely
+        .insertInto("invoice_payments")
+        .values(row)
+        .onConflict((oc) => oc.columns(["method_id", "txid", "vout"]).doUpdateSet(rest))
+        .execute();
+      void invoice_id;
+    }
+  }
+
+  /** Flags the method the invoice is paid with (Bitcart's `is_used`, answered as `payment_id`). */
+  async markUsedMethod(invoiceId: string, methodId: string | null): Promise<void> {
+    await this.db.kysely
+      .updateTable("invoice_payment_methods")
+      .set({ is_used: 0 })
+      .where("invoice_id", "=", invoiceId)
+      .execute();
+    if (methodId) {
+      await this.db.kysely
+        .updateTable("invoice_payment_methods")
+        .set({ is_used: 1 })
+        .where("id", "=", methodId)
+        .execute();
+    }
+  }
+
+  /** A pending invoice with this order id, price and store (Bitcart's get-or-create key). */
+  findOpenByOrder(storeId: string, orderId: string, price: string): Promise<InvoiceRow | undefined> {
+    return this.db.kysely
+      .selectFrom("invoices")
+      .selectAll()
+      .where("store_id", "=", storeId)
+      .where("order_id", "=", orderId)
+      .where("price", "=", price)
+      .where("status", "!=", "expired")
+      .orderBy("created", "desc")
+      .executeTakeFirst();
+  }
+
+  /** Invoices whose status may still change: the tracker re-evaluates them on start and on schedule. */
+  watchedIds(now: string): Promise<{ id: string }[]> {
+    return this.db.kysely
+      .selectFrom("invoices")
+      .select("id")
+      .where((eb) => eb.or([eb("monitored_until", "is", null), eb("monitored_until", ">", now)]))
+      .execute();
+  }
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { idParams } from "../../http/fields.ts";
+import { registerCrudRoutes } from "../shared/crud-routes.ts";
+import { createInvoiceSchema, invoicePatchSchema } from "./invoice.schemas.ts";
+import type { InvoicesService } from "./invoices.service.ts";
+
+export function registerInvoiceRoutes(root: FastifyInstance, invoices: InvoicesService): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ["invoices"];
+  // Anonymous callers may create invoices when the store allows it (the store's public checkout and POS do).
+  const optional = { scopes: ["invoice_management" as const], optional: true };
+
+  app.post("/invoices", { config: { auth: optional }, schema: { tags, body: createInvoiceSchema } }, (request) =>
+    invoices.createInvoice(request.actor, request.body),
+  );
+  app.post(
+    "/invoices/order_id/:order_id",
+    {
+      config: { auth: optional },
+      schema: { tags, params: z.object({ order_id: z.string().min(1).max(255) }), body: createInvoiceSchema },
+    },
+    (request) => invoices.getOrCreateByOrder(request.actor, request.params.order_id, request.body),
+  );
+  app.get("/invoices/:id", { schema: { tags, params: idParams } }, (request) => invoices.getPublic(request.params.id));
+  registerCrudRoutes(app, {
+    prefix: "/invoices",
+    tag: "invoices",
+    scope: "invoice_management",
+    service: invoices,
+    createSchema: createInvoiceSchema,
+    patchSchema: invoicePatchSchema,
+    skip: ["create", "get"],
+  });
+}

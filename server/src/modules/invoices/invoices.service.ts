@@ -1,0 +1,255 @@
+import type { Insertable } from "kysely";
+import { bip21Uri, type CoinDefinition } from "../../chains/index.ts";
+import { toJson } from "../../db/json.ts";
+import type { InvoicePaymentMethodsTable, InvoicesTable } from "../../db/tables.ts";
+import type { Actor } from "../../kernel/actor.ts";
+import { isoNow } from "../../kernel/clock.ts";
+import { forbidden, invalidField, notFound, unprocessable } from "../../kernel/errors.ts";
+import { newId } from "../../kernel/ids.ts";
+import { Big, normalizeDecimal } from "../../kernel/money.ts";
+import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
+import type { ListParams } from "../shared/list-params.ts";
+import { type InvoiceView, presentInvoice } from "./invoice.presenter.ts";
+import type { InvoiceRepository, InvoiceRow } from "./invoice.repository.ts";
+import type { CreateInvoiceInput, InvoicePatch } from "./invoice.schemas.ts";
+import { markCompleteOptions } from "./invoice.schemas.ts";
+import { snapshotColumns } from "./invoice-mapping.ts";
+import { encodeOverride } from "./invoice-rows.ts";
+import { initialSnapshot, resolveConfirmationsRequired } from "./invoice-types.ts";
+
+export interface InvoiceStore {
+  id: string;
+  user_id: string;
+  default_currency: string;
+  expiration: number;
+  transaction_speed: number;
+  underpaid_percentage: string;
+  allow_anonymous_invoice_creation: boolean;
+  wallet_ids: string[];
+}
+
+export interface InvoiceWallet {
+  id: string;
+  currency: string;
+  transaction_speed: number | null;
+  label: string;
+  hint: string;
+}
+
+export interface InvoicesDeps {
+  store(id: string): Promise<InvoiceStore | null>;
+  wallet(id: string): Promise<InvoiceWallet | null>;
+  coin(currency: string): CoinDefinition | undefined;
+  /** The next never-used receive address of a wallet. */
+  nextAddress(walletId: string): Promise<{ address: string; script: string; index: number }>;
+  /** Price of one coin in `fiat` through the store's rules; throws a 422 naming the pair when unknown. */
+  priceIn(coin: string, fiat: string, storeId: string): Promise<Big>;
+  /** Decimals of a price currency (ISO 4217 for fiat, 8 for coins); throws a 422 for an unknown one. */
+  divisibility(currency: string): number;
+  /** Called after an invoice's state was written (creation, payments, expiry, manual changes). */
+  changed(invoiceId: string): Promise<void>;
+}
+
+const coinUnits = (coin: CoinDefinition) => new Big(10).pow(coin.divisibility);
+
+/**
+ * Invoices: creation (a fresh address and a locked rate per payment method), the public view the checkout
+ * reads, and the merchant's CRUD. Payment detection and status changes live in the invoice tracker.
+ */
+export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, CreateInvoiceInput, InvoicePatch> {
+  readonly resourceName = "invoices";
+
+  constructor(
+    private readonly invoices: InvoiceRepository,
+    private readonly deps: InvoicesDeps,
+  ) {
+    super(invoices);
+    this.batchCommands.mark_complete = (actor, ids, options) => this.markManually(actor, ids, "complete", options);
+    this.batchCommands.mark_invalid = (actor, ids) => this.markManually(actor, ids, "invalid", undefined);
+  }
+
+  override autocompleteLabel(item: InvoiceView): string {
+    return item.order_id || item.id;
+  }
+
+  protected buildRow(): never {
+    throw new Error("invoices are created through createInvoice");
+  }
+
+  protected buildPatch(_actor: Actor, input: InvoicePatch) {
+    const patch: Record<string, unknown> = {};
+    for (const key of [
+      "order_id",
+      "notification_url",
+      "redirect_url",
+      "buyer_email",
+      "shipping_address",
+      "notes",
+    ] as const) {
+      if (input[key] !== undefined) patch[key] = input[key];
+    }
+    if (input.metadata !== undefined) patch.metadata = toJson(input.metadata);
+    return patch as Partial<InvoicesTable>;
+  }
+
+  protected async present(rows: InvoicesTable[]): Promise<InvoiceView[]> {
+    const list = rows as unknown as InvoiceRow[];
+    const ids = list.map((r) => r.id);
+    const [methods, payments] = await Promise.all([this.invoices.methods(ids), this.invoices.payments(ids)]);
+    const now = new Date();
+    return list.map((row) =>
+      presentInvoice(
+        row,
+        methods.filter((m) => m.invoice_id === row.id),
+        payments.filter((p) => p.invoice_id === row.id),
+        this.safeDivisibility(row.currency),
+        now,
+      ),
+    );
+  }
+
+  private safeDivisibility(currency: string): number {
+    try {
+      return this.deps.divisibility(currency);
+    } catch {
+      return 2;
+    }
+  }
+
+  /** `GET /invoices/{id}`: public, as the checkout page reads it. */
+  async getPublic(id: string): Promise<InvoiceView> {
+    const row = await this.invoices.findById(id);
+    if (!row) throw notFound("Invoice");
+    return (await this.present([row as unknown as InvoicesTable]))[0]!;
+  }
+
+  /**
+   * `POST /invoices`. Anonymous callers (or anyone but the owner) may create one when the store allows it.
+   * Rates and addresses are taken before the write; the invoice and its methods are written in one transaction.
+   */
+  async createInvoice(caller: Actor | null, input: CreateInvoiceInput): Promise<InvoiceView> {
+    const store = await this.deps.store(input.store_id);
+    if (!store) throw notFound("Store");
+    const owner = caller?.userId === store.user_id;
+    if (!owner && !store.allow_anonymous_invoice_creation) {
+      throw forbidden("This store does not allow anonymous invoice creation");
+    }
+    const currency = input.currency || store.default_currency;
+    const priceDivisibility = this.deps.divisibility(currency);
+    const price = new Big(input.price).round(priceDivisibility, Big.roundHalfEven);
+    let walletIds = store.wallet_ids;
+    if (input.payment_methods) {
+      const unknown = input.payment_methods.find((id) => !store.wallet_ids.includes(id));
+      if (unknown) throw invalidField(["payment_methods"], `Wallet ${unknown} is not linked to this store`);
+      walletIds = store.wallet_ids.filter((id) => input.payment_methods!.includes(id));
+    }
+    if (!walletIds.length) throw unprocessable("No wallet linked");
+    const now = new Date();
+    const expiration = input.expiration ?? store.expiration;
+    const id = newId(now.getTime());
+    const methods: Insertable<InvoicePaymentMethodsTable>[] = [];
+    for (const [position, walletId] of walletIds.entries()) {
+      const wallet = await this.deps.wallet(walletId);
+      const coin = wallet ? this.deps.coin(wallet.currency) : undefined;
+      if (!wallet || !coin) continue;
+      const rate =
+        currency.toLowerCase() === wallet.currency
+          ? new Big(1)
+          : await this.deps.priceIn(wallet.currency, currency, store.id);
+      const amount = BigInt(price.div(rate).times(coinUnits(coin)).round(0, Big.roundHalfEven).toFixed(0));
+      const address = await this.deps.nextAddress(walletId);
+      methods.push({
+        id: newId(now.getTime()),
+        invoice_id: id,
+        wallet_id: walletId,
+        position,
+        currency: wallet.currency,
+        symbol: wallet.currency,
+        amount: amount.toString(),
+        rate: normalizeDecimal(rate),
+        discount: null,
+        divisibility: coin.divisibility,
+        payment_address: address.address,
+        script: address.script,
+        payment_url: bip21Uri(coin, address.address, amount),
+        address_index: address.index,
+        confirmations_required: resolveConfirmationsRequired(wallet.transaction_speed, store.transaction_speed),
+        label: wallet.label,
+        hint: wallet.hint,
+        created: now.toISOString(),
+      });
+    }
+    if (!methods.length)
+      throw unprocessable("No payment methods available: the store's wallets are on coins this server does not run");
+    const created = now.toISOString();
+    const state = snapshotColumns(initialSnapshot(), []);
+    await this.invoices.db.transaction(() =>
+      this.invoices.insertInvoice(
+        {
+          id,
+          user_id: store.user_id,
+          store_id: store.id,
+          price: normalizeDecimal(price),
+          currency,
+          expiration,
+          buyer_email: input.buyer_email ?? "",
+          shipping_address: input.shipping_address,
+          notes: input.notes,
+          notification_url: input.notification_url ?? "",
+          redirect_url: input.redirect_url ?? "",
+          order_id: input.order_id,
+          promocode: input.promocode ?? "",
+          discount: null,
+          payment_methods: toJson(methods.map((m) => m.wallet_id)),
+          creation_time: isoNow(),
+          expires_at: new Date(now.getTime() + expiration * 60_000).toISOString(),
+          metadata: toJson(input.metadata),
+          created,
+          updated: created,
+          ...state,
+        },
+        methods,
+      ),
+    );
+    await this.deps.changed(id);
+    return this.getPublic(id);
+  }
+
+  /** `POST /invoices/order_id/{order_id}`: the open invoice for this order, price and store, or a new one. */
+  async getOrCreateByOrder(caller: Actor | null, orderId: string, input: CreateInvoiceInput): Promise<InvoiceView> {
+    const store = await this.deps.store(input.store_id);
+    if (!store) throw notFound("Store");
+    const price = normalizeDecimal(new Big(input.price));
+    const existing = await this.invoices.findOpenByOrder(store.id, orderId, price);
+    if (existing) return this.getPublic(existing.id);
+    return this.createInvoice(caller, { ...input, order_id: orderId });
+  }
+
+  override list(actor: Actor, params: ListParams) {
+    return super.list(actor, params);
+  }
+
+  private async markManually(
+    actor: Actor,
+    ids: string[],
+    status: "complete" | "invalid",
+    options: unknown,
+  ): Promise<boolean> {
+    const perInvoice = Array.isArray(options) ? options : ids.map(() => options);
+    for (const [i, id] of ids.entries()) {
+      const row = await this.invoices.get(actor.userId, id);
+      if (!row) continue;
+      const parsed = status === "complete" ? markCompleteOptions.safeParse(perInvoice[i] ?? {}) : null;
+      if (parsed && !parsed.success)
+        throw invalidField(["options", i], parsed.error.issues[0]?.message ?? "invalid options");
+      const override = {
+        status,
+        at: isoNow(),
+        ...(parsed?.data.payment_method_id ? { paymentMethodId: parsed.data.payment_method_id } : {}),
+      };
+      await this.invoices.setState(id, { manual_override: encodeOverride(override as never), updated: isoNow() });
+      await this.deps.changed(id);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
+import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
+
+/** Invoices paid on a real litecoind regtest chain, through the bitcoind backend, on the database under test. */
+describe("invoices on a litecoin regtest chain", () => {
+  let node: LitecoindNode;
+  let app: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    node = await startLitecoind();
+    app = await createTestApp({
+      TILL_CRYPTOS: "ltc",
+      LTC_NETWORK: "regtest",
+      LTC_BACKEND: "bitcoind",
+      LTC_BITCOIND_URL: node.url,
+      LTC_POLL_INTERVAL_MS: "100",
+      TILL_FIXED_RATES: "LTC_USD=80",
+    });
+    token = (await registerUser(app)).token;
+    await app.till.startWatchers();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await node?.stop();
+  });
+
+  const storeWithWallet = async (checkout: Record<string, unknown> = {}) => {
+    const key = (await app.call("POST", "/wallets/create", { token, body: { currency: "ltc" } })).json().key;
+    const wallet = (
+      await app.call("POST", "/wallets", { token, body: { name: "w", currency: "ltc", xpub: key } })
+    ).json();
+    const store = await app.call("POST", "/stores", {
+      token,
+      body: { name: "Shop", default_currency: "USD", wallets: [wallet.id], checkout_settings: checkout },
+    });
+    expect(store.statusCode, store.body).toBe(200);
+    return store.json();
+  };
+  const invoice = async (id: string) => (await app.call("GET", `/invoices/${id}`)).json();
+  const until = (id: string, check: (i: Record<string, any>) => boolean, what: string) =>
+    waitFor(async () => {
+      const current = await invoice(id);
+      return check(current) ? current : undefined;
+    }, what);
+
+  it("prices at the locked rate, hands out a fresh address per invoice, and answers Bitcart's checkout fields", async () => {
+    const store = await storeWithWallet();
+    const created = await app.call("POST", "/invoices", { body: { price: "12", store_id: store.id } });
+    expect(created.statusCode, created.body).toBe(200);
+    const body = created.json();
+    expect(body).toMatchObject({ status: "pending", exception_status: "none", price: "12.00", currency: "USD" });
+    expect(body.payments[0]).toMatchObject({ currency: "ltc", amount: "0.15000000", rate: "80", divisibility: 8 });
+    expect(body.payments[0].payment_url).toBe(`litecoin:${body.payments[0].payment_address}?amount=0.15`);
+    expect(body.time_left).toBeGreaterThan(0);
+    const second = (await app.call("POST", "/invoices", { body: { price: "12", store_id: store.id } })).json();
+    expect(second.payments[0].payment_address).not.toBe(body.payments[0].payment_address);
+  });
+
+  it("moves an exact payment from pending to paid to complete for a store needing one confirmation", async () => {
+    const store = await storeWithWallet({ transaction_speed: 1 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.5", currency: "LTC", store_id: store.id } })
+    ).json();
+    const method = created.payments[0];
+    expect(method.amount).toBe("0.50000000");
+    const txid = await node.send(method.payment_address, "0.5");
+    const paid = await until(created.id, (i) => i.status === "paid", "paid in the mempool");
+    expect(paid).toMatchObject({
+      exception_status: "none",
+      sent_amount: "0.5",
+      paid_currency: "ltc",
+      payment_id: method.id,
+    });
+    expect(paid.tx_hashes).toEqual([txid]);
+    expect(paid.ledger).toMatchObject([{ txid, amount: "0.50000000", state: "mempool", confirmations: 0 }]);
+    await node.mine(1);
+    const complete = await until(created.id, (i) => i.status === "complete", "complete after a confirmation");
+    expect(complete.ledger[0]).toMatchObject({ confirmations: 1, state: "confirmed" });
+  });
+
+  it("keeps a partially paid invoice pending until the rest arrives", async () => {
+    const store = await storeWithWallet({ transaction_speed: 0 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "1", currency: "LTC", store_id: store.id } })
+    ).json();
+    const address = created.payments[0].payment_address;
+    await node.send(address, "0.4");
+    const partial = await until(created.id, (i) => i.exception_status === "paid_partial", "partial payment");
+    expect(partial.status).toBe("pending");
+    expect(partial.sent_amount).toBe("0.4");
+    await node.send(address, "0.6");
+    const complete = await until(created.id, (i) => i.status === "complete", "the rest of the payment");
+    expect(complete.sent_amount).toBe("1");
+    expect(complete.ledger).toHaveLength(2);
+  });
+
+  it("marks an overpayment paid_over", async () => {
+    const store = await storeWithWallet({ transaction_speed: 0 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.2", currency: "LTC", store_id: store.id } })
+    ).json();
+    await node.send(created.payments[0].payment_address, "0.25");
+    const done = await until(created.id, (i) => i.status === "complete", "overpaid invoice");
+    expect(done.exception_status).toBe("paid_over");
+  });
+
+  it("expires an unpaid invoice at its expiry time, and records a late payment as paid_late", async () => {
+    const store = await storeWithWallet({ transaction_speed: 0 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.3", currency: "LTC", store_id: store.id } })
+    ).json();
+    // Move the expiry into the past instead of waiting a minute, then let the tracker look again.
+    await app.till.db.kysely
+      .updateTable("invoices")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", created.id)
+      .execute();
+    await app.till.services.tracker.refresh(created.id);
+    expect((await invoice(created.id)).status).toBe("expired");
+    await node.send(created.payments[0].payment_address, "0.3");
+    const late = await until(created.id, (i) => i.exception_status === "paid_late", "the late payment");
+    expect(late.ledger).toHaveLength(1);
+  });
+
+  it("refuses anonymous invoices when the store forbids them, and unknown payment methods", async () => {
+    const store = await storeWithWallet({ allow_anonymous_invoice_creation: false });
+    expect((await app.call("POST", "/invoices", { body: { price: "1", store_id: store.id } })).statusCode).toBe(403);
+    expect((await app.call("POST", "/invoices", { token, body: { price: "1", store_id: store.id } })).statusCode).toBe(
+      200,
+    );
+    const bad = await app.call("POST", "/invoices", {
+      token,
+      body: { price: "1", store_id: store.id, payment_methods: ["nope"] },
+    });
+    expect(bad.statusCode).toBe(422);
+    const noRate = await app.call("POST", "/invoices", {
+      token,
+      body: { price: "1", currency: "EUR", store_id: store.id },
+    });
+    expect(noRate.statusCode).toBe(422);
+    expect(noRate.body).toContain("LTC_EUR");
+  });
+
+  it("gets or creates by order id, idempotently", async () => {
+    const store = await storeWithWallet();
+    const first = await app.call("POST", "/invoices/order_id/order-42", { body: { price: "5", store_id: store.id } });
+    const again = await app.call("POST", "/invoices/order_id/order-42", { body: { price: "5", store_id: store.id } });
+    expect(first.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expect(first.json().order_id).toBe("order-42");
+  });
+});
