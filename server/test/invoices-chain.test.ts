@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
+import { WsClient } from "./helpers/live-clients.ts";
 import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
 
 /** Invoices paid on a real litecoind regtest chain, through the bitcoind backend, on the database under test. */
@@ -78,6 +79,39 @@ describe("invoices on a litecoin regtest chain", () => {
     await node.mine(1);
     const complete = await until(created.id, (i) => i.status === "complete", "complete after a confirmation");
     expect(complete.ledger[0]).toMatchObject({ confirmations: 1, state: "confirmed" });
+  });
+
+  it("pushes each status change to the invoice's websocket, in Bitcart's message shape, and closes when final", async () => {
+    const store = await storeWithWallet({ transaction_speed: 1 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.7", currency: "LTC", store_id: store.id } })
+    ).json();
+    const address = await app.till.http.listen({ port: 0, host: "127.0.0.1" });
+    const socket = await WsClient.connect(`${address.replace("http", "ws")}/ws/invoices/${created.id}`);
+    try {
+      await socket.waitForMessages(1);
+      expect(socket.messages[0]).toEqual({
+        status: "pending",
+        exception_status: "none",
+        sent_amount: "0",
+        paid_currency: null,
+        payment_id: null,
+      });
+      await node.send(created.payments[0].payment_address, "0.7");
+      await until(created.id, (i) => i.status === "paid", "paid");
+      await node.mine(1);
+      await socket.waitForClose();
+      const statuses = socket.messages.map((m) => (m as { status: string }).status);
+      expect(statuses).toContain("paid");
+      expect(statuses.at(-1)).toBe("complete");
+      expect(socket.messages.at(-1)).toMatchObject({
+        sent_amount: "0.7",
+        paid_currency: "ltc",
+        payment_id: created.payments[0].id,
+      });
+    } finally {
+      socket.close();
+    }
   });
 
   it("keeps a partially paid invoice pending until the rest arrives", async () => {

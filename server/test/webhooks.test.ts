@@ -362,7 +362,7 @@ describe("webhooks", () => {
 
     it("delivers one invoice's events to a webhook in order", async () => {
       const storeId = await createStore(alice);
-      receiver.on("/ordered", (request, index) => (index === 0 ? { status: 503 } : { status: 200 }));
+      receiver.on("/ordered", (_request, index) => (index === 0 ? { status: 503 } : { status: 200 }));
       const hook = await createWebhook(alice, storeId, { url: receiver.url("/ordered") });
       await emit(storeId, "invoice.created", { id: "INV-ORD" }, "INV-ORD");
       await emit(storeId, "invoice.paid", { id: "INV-ORD" }, "INV-ORD");

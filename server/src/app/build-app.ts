@@ -4,6 +4,7 @@ import type { TillConfig } from "../config/schema.ts";
 import { type Db, openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { PostgresEventBus } from "../db/pg-event-bus.ts";
+import { registerLiveRoute } from "../http/live.ts";
 import { createHttpServer } from "../http/server.ts";
 import { DEFAULT_LEASE_SECONDS, LeaderLease } from "../jobs/leader-lease.ts";
 import { JobQueue } from "../jobs/queue.ts";
@@ -16,10 +17,11 @@ import { registerCryptoRateRoutes, registerCryptoRoutes } from "../modules/crypt
 import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "../modules/discounts/index.ts";
 import { FileRepository, FilesService, registerFileRoutes } from "../modules/files/index.ts";
 import {
+  FINAL_LIVE_STATUSES,
   InvoiceRepository,
   InvoicesService,
   InvoiceTracker,
-  type InvoiceView,
+  liveInvoiceMessage,
   registerInvoiceRoutes,
 } from "../modules/invoices/index.ts";
 import { registerManageRoutes, SettingsRepository, SettingsService } from "../modules/manage/index.ts";
@@ -216,17 +218,6 @@ export function buildServices(
   };
 }
 
-/** Bitcart's websocket message for an invoice. */
-function liveInvoiceMessage(view: InvoiceView) {
-  return {
-    status: view.status,
-    exception_status: view.exception_status,
-    sent_amount: view.sent_amount,
-    paid_currency: view.paid_currency,
-    payment_id: view.payment_id,
-  };
-}
-
 /** The composition root: the one place that wires concrete adapters together. */
 export async function buildApp(config: TillConfig, logger: Logger, options: AppOptions = {}): Promise<Till> {
   const db = openDatabase(config.databaseUrl);
@@ -279,6 +270,17 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
   registerCryptoRateRoutes(http, services.rates);
   registerRateRoutes(http, services.rates);
   registerInvoiceRoutes(http, services.invoices);
+  registerLiveRoute(http, events, {
+    ws: "/ws/invoices/:id",
+    sse: "/invoices/:id/events",
+    topic: (id) => `invoice:${id}`,
+    initial: async (id) => {
+      const view = await services.invoices.getPublic(id).catch(() => null);
+      return view ? liveInvoiceMessage(view) : null;
+    },
+    isFinal: (message) => FINAL_LIVE_STATUSES.has(message.status),
+    tags: ["invoices"],
+  });
   registerChainRoutes(http, () => services.chains.syncInfo());
 
   return {

@@ -1,4 +1,4 @@
-export { type InvoiceView, presentInvoice } from "./invoice.presenter.ts";
+export { FINAL_LIVE_STATUSES, type InvoiceView, liveInvoiceMessage, presentInvoice } from "./invoice.presenter.ts";
 export { InvoiceRepository, type InvoiceRow } from "./invoice.repository.ts";
 export { InvoiceTracker, type TrackerDeps } from "./invoice-tracker.ts";
 export type { InvoiceEvent } from "./invoice-types.ts";

@@ -110,3 +110,17 @@ export function presentInvoice(
 }
 
 export type InvoiceView = ReturnType<typeof presentInvoice>;
+
+/** Statuses after which Bitcart's checkout stream sends one message and closes. */
+export const FINAL_LIVE_STATUSES = new Set(["complete", "expired", "invalid", "refunded"]);
+
+/** Bitcart's websocket message for an invoice: what its checkout page follows. */
+export function liveInvoiceMessage(view: InvoiceView) {
+  return {
+    status: view.status,
+    exception_status: view.exception_status,
+    sent_amount: view.sent_amount,
+    paid_currency: view.paid_currency,
+    payment_id: view.payment_id,
+  };
+}
