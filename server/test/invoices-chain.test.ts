@@ -1,6 +1,8 @@
+import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
 import { WsClient } from "./helpers/live-clients.ts";
+import { Receiver } from "./helpers/receiver.ts";
 import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
 
 /** Invoices paid on a real litecoind regtest chain, through the bitcoind backend, on the database under test. */
@@ -18,9 +20,11 @@ describe("invoices on a litecoin regtest chain", () => {
       LTC_BITCOIND_URL: node.url,
       LTC_POLL_INTERVAL_MS: "100",
       TILL_FIXED_RATES: "LTC_USD=80",
+      TILL_ALLOW_PRIVATE_WEBHOOKS: "true",
     });
     token = (await registerUser(app)).token;
     await app.till.startWatchers();
+    app.till.services.jobs.start();
   });
   afterAll(async () => {
     await app?.close();
@@ -111,6 +115,56 @@ describe("invoices on a litecoin regtest chain", () => {
       });
     } finally {
       socket.close();
+    }
+  });
+
+  it("sends Bitcart's IPN and signed webhooks for each change, retrying a receiver that fails for a while", async () => {
+    const receiver = await Receiver.start();
+    try {
+      // The IPN endpoint fails twice before it recovers: the notifications are retried, in order.
+      receiver.on("/ipn", (_request, index) => ({ status: index < 2 ? 500 : 200 }));
+      receiver.on("/hook", () => ({ status: 200 }));
+      const store = await storeWithWallet({ transaction_speed: 1 });
+      const hook = await app.call("POST", `/stores/${store.id}/webhooks`, {
+        token,
+        body: { url: receiver.url("/hook"), event_types: ["*"] },
+      });
+      expect(hook.statusCode, hook.body).toBe(200);
+      const secret = hook.json().secret as string;
+      const created = (
+        await app.call("POST", "/invoices", {
+          body: { price: "0.9", currency: "LTC", store_id: store.id, notification_url: receiver.url("/ipn") },
+        })
+      ).json();
+      await node.send(created.payments[0].payment_address, "0.9");
+      await until(created.id, (i) => i.status === "paid", "paid");
+      await node.mine(1);
+      await until(created.id, (i) => i.status === "complete", "complete");
+      const ipns = await waitFor(() => {
+        const delivered = receiver.to("/ipn").filter((_, i) => i >= 2);
+        return delivered.some((r) => JSON.parse(r.body).status === "complete") && delivered;
+      }, "the IPNs, after the receiver recovered");
+      expect(ipns.map((r) => JSON.parse(r.body))).toEqual([
+        { id: created.id, status: "paid" },
+        { id: created.id, status: "complete" },
+      ]);
+      const hooks = await waitFor(() => {
+        const received = receiver.to("/hook");
+        return received.some((r) => JSON.parse(r.body).type === "invoice.complete") && received;
+      }, "the webhooks");
+      const types = hooks.map((r) => JSON.parse(r.body).type);
+      expect(types).toEqual(
+        expect.arrayContaining(["invoice.created", "invoice.payment_received", "invoice.paid", "invoice.complete"]),
+      );
+      expect(types.indexOf("invoice.created")).toBeLessThan(types.indexOf("invoice.paid"));
+      expect(types.indexOf("invoice.paid")).toBeLessThan(types.indexOf("invoice.complete"));
+      for (const request of hooks) {
+        const expected = createHmac("sha256", secret).update(request.body).digest("hex");
+        expect(request.headers["till-sig"]).toBe(`sha256=${expected}`);
+      }
+      expect(JSON.parse(hooks.at(-1)!.body).data.invoice).toMatchObject({ id: created.id, status: "complete" });
+    } finally {
+      await receiver.close();
     }
   });
 

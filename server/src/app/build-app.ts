@@ -18,7 +18,9 @@ import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "..
 import { FileRepository, FilesService, registerFileRoutes } from "../modules/files/index.ts";
 import {
   FINAL_LIVE_STATUSES,
+  type InvoiceEvent,
   InvoiceRepository,
+  type InvoiceRow,
   InvoicesService,
   InvoiceTracker,
   liveInvoiceMessage,
@@ -41,7 +43,13 @@ import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "..
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
 import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
 import { registerWalletRoutes, WalletRepository, WalletSync, WalletsService } from "../modules/wallets/index.ts";
-import { registerWebhookRoutes, WebhookRepository, WebhooksService } from "../modules/webhooks/index.ts";
+import {
+  registerWebhookRoutes,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+  WebhookRepository,
+  WebhooksService,
+} from "../modules/webhooks/index.ts";
 import { ChainRuntime } from "./chain-runtime.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { VERSION } from "./version.ts";
@@ -152,12 +160,28 @@ export function buildServices(
     const row = await storeRepo.findById(id);
     return row ? { row, checkout: readCheckout(row.checkout_settings) } : null;
   };
+  // A state change's notifications are jobs written in the change's own transaction: never lost, never
+  // sent for a change that did not commit, delivered in order per invoice.
+  const notifyTransition = async (invoice: InvoiceRow, transitionEvents: InvoiceEvent[]) => {
+    await ipn.send(invoice.notification_url, { id: invoice.id, status: invoice.status });
+    if (!invoice.store_id) return;
+    const view = await invoices.getPublic(invoice.id);
+    for (const event of transitionEvents) {
+      if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event.type)) continue;
+      await webhooks.emitEvent(
+        invoice.store_id,
+        event.type as WebhookEventType,
+        { invoice: view },
+        { orderingKey: invoice.id },
+      );
+    }
+  };
   const tracker: InvoiceTracker = new InvoiceTracker(
     invoiceRepo,
     {
       underpaidPercentage: async (storeId) =>
         String(storeId ? ((await storeOf(storeId))?.checkout.underpaid_percentage ?? "0") : "0"),
-      onTransition: async () => {},
+      onTransition: (invoice, transitionEvents) => notifyTransition(invoice, transitionEvents),
       afterCommit: (invoiceId) => {
         void invoices
           .getPublic(invoiceId)
@@ -188,6 +212,10 @@ export function buildServices(
     nextAddress: (walletId) => wallets.nextReceiveAddress(walletId),
     priceIn: async (coin, fiat, storeId) => (await rates.priceIn(coin, fiat, storeId)).rate,
     divisibility: (currency) => rates.fiatDivisibility(currency),
+    created: async (invoiceId, storeId) => {
+      const view = await invoices.getPublic(invoiceId);
+      await webhooks.emitEvent(storeId, "invoice.created", { invoice: view }, { orderingKey: invoiceId });
+    },
     changed: (invoiceId) => tracker.refresh(invoiceId),
   });
   chains.onEvent(async (currency, event) => {

@@ -46,6 +46,8 @@ export interface InvoicesDeps {
   priceIn(coin: string, fiat: string, storeId: string): Promise<Big>;
   /** Decimals of a price currency (ISO 4217 for fiat, 8 for coins); throws a 422 for an unknown one. */
   divisibility(currency: string): number;
+  /** Inside the creating transaction: the `invoice.created` notifications. */
+  created(invoiceId: string, storeId: string): Promise<void>;
   /** Called after an invoice's state was written (creation, payments, expiry, manual changes). */
   changed(invoiceId: string): Promise<void>;
 }
@@ -184,32 +186,34 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     const created = now.toISOString();
     const state = snapshotColumns(initialSnapshot(), []);
     await this.invoices.db.transaction(() =>
-      this.invoices.insertInvoice(
-        {
-          id,
-          user_id: store.user_id,
-          store_id: store.id,
-          price: normalizeDecimal(price),
-          currency,
-          expiration,
-          buyer_email: input.buyer_email ?? "",
-          shipping_address: input.shipping_address,
-          notes: input.notes,
-          notification_url: input.notification_url ?? "",
-          redirect_url: input.redirect_url ?? "",
-          order_id: input.order_id,
-          promocode: input.promocode ?? "",
-          discount: null,
-          payment_methods: toJson(methods.map((m) => m.wallet_id)),
-          creation_time: isoNow(),
-          expires_at: new Date(now.getTime() + expiration * 60_000).toISOString(),
-          metadata: toJson(input.metadata),
-          created,
-          updated: created,
-          ...state,
-        },
-        methods,
-      ),
+      this.invoices
+        .insertInvoice(
+          {
+            id,
+            user_id: store.user_id,
+            store_id: store.id,
+            price: normalizeDecimal(price),
+            currency,
+            expiration,
+            buyer_email: input.buyer_email ?? "",
+            shipping_address: input.shipping_address,
+            notes: input.notes,
+            notification_url: input.notification_url ?? "",
+            redirect_url: input.redirect_url ?? "",
+            order_id: input.order_id,
+            promocode: input.promocode ?? "",
+            discount: null,
+            payment_methods: toJson(methods.map((m) => m.wallet_id)),
+            creation_time: isoNow(),
+            expires_at: new Date(now.getTime() + expiration * 60_000).toISOString(),
+            metadata: toJson(input.metadata),
+            created,
+            updated: created,
+            ...state,
+          },
+          methods,
+        )
+        .then(() => this.deps.created(id, store.id)),
     );
     await this.deps.changed(id);
     return this.getPublic(id);
