@@ -231,6 +231,65 @@ describe("invoices on a litecoin regtest chain", () => {
     expect(noRate.body).toContain("LTC_EUR");
   });
 
+  it("gives 200 invoices created in parallel 200 distinct addresses", async () => {
+    const store = await storeWithWallet();
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, () => app.call("POST", "/invoices", { body: { price: "1", store_id: store.id } })),
+    );
+    expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+    const addresses = responses.map((r) => r.json().payments[0].payment_address);
+    expect(new Set(addresses).size).toBe(200);
+  });
+
+  it("moves a complete invoice back to paid when a reorg takes its block away, and completes it again", async () => {
+    const store = await storeWithWallet({ transaction_speed: 1 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.35", currency: "LTC", store_id: store.id } })
+    ).json();
+    await node.send(created.payments[0].payment_address, "0.35");
+    await until(created.id, (i) => i.status === "paid", "paid");
+    const [block] = await node.mine(1);
+    await until(created.id, (i) => i.status === "complete", "complete");
+    await node.call("invalidateblock", block);
+    const reorged = await until(created.id, (i) => i.status === "paid", "back to paid after the reorg");
+    expect(reorged.ledger[0].confirmations).toBe(0);
+    await node.call("reconsiderblock", block);
+    await until(created.id, (i) => i.status === "complete", "complete again");
+  });
+
+  it("follows an RBF fee bump: the replaced payment stops counting, the replacement pays the invoice", async () => {
+    const store = await storeWithWallet({ transaction_speed: 1 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.45", currency: "LTC", store_id: store.id } })
+    ).json();
+    const first = await node.send(created.payments[0].payment_address, "0.45", { replaceable: true });
+    await until(created.id, (i) => i.status === "paid", "paid by the first transaction");
+    const bumped = await node.walletCall<{ txid: string }>("bumpfee", first);
+    const replaced = await until(
+      created.id,
+      (i) =>
+        i.ledger.some((p: { txid: string; state: string }) => p.txid === first && p.state === "replaced") &&
+        i.ledger.some((p: { txid: string }) => p.txid === bumped.txid),
+      "the replacement in the ledger",
+    );
+    expect(replaced.status).toBe("paid");
+    expect(replaced.tx_hashes).toEqual([bumped.txid]);
+    await node.mine(1);
+    await until(created.id, (i) => i.status === "complete", "complete with the replacement");
+  });
+
+  it("lets the customer fill in empty contact fields only", async () => {
+    const store = await storeWithWallet();
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "1", store_id: store.id, notes: "gift" } })
+    ).json();
+    const updated = await app.call("PATCH", `/invoices/${created.id}/customer`, {
+      body: { buyer_email: "Buyer@Example.com", notes: "changed" },
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({ buyer_email: "buyer@example.com", notes: "gift" });
+  });
+
   it("gets or creates by order id, idempotently", async () => {
     const store = await storeWithWallet();
     const first = await app.call("POST", "/invoices/order_id/order-42", { body: { price: "5", store_id: store.id } });

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { idParams } from "../../http/fields.ts";
 import { registerCrudRoutes } from "../shared/crud-routes.ts";
-import { createInvoiceSchema, invoicePatchSchema } from "./invoice.schemas.ts";
+import { createInvoiceSchema, customerUpdateSchema, invoicePatchSchema } from "./invoice.schemas.ts";
 import type { InvoicesService } from "./invoices.service.ts";
 
 export function registerInvoiceRoutes(root: FastifyInstance, invoices: InvoicesService): void {
@@ -24,6 +24,9 @@ export function registerInvoiceRoutes(root: FastifyInstance, invoices: InvoicesS
     (request) => invoices.getOrCreateByOrder(request.actor, request.params.order_id, request.body),
   );
   app.get("/invoices/:id", { schema: { tags, params: idParams } }, (request) => invoices.getPublic(request.params.id));
+  app.patch("/invoices/:id/customer", { schema: { tags, params: idParams, body: customerUpdateSchema } }, (request) =>
+    invoices.updateCustomer(request.params.id, request.body),
+  );
   registerCrudRoutes(app, {
     prefix: "/invoices",
     tag: "invoices",

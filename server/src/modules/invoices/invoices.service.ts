@@ -219,6 +219,21 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     return this.getPublic(id);
   }
 
+  /** `PATCH /invoices/{id}/customer` (public): the customer fills in only the fields still empty, as in Bitcart. */
+  async updateCustomer(
+    id: string,
+    input: { buyer_email: string; shipping_address: string; notes: string },
+  ): Promise<InvoiceView> {
+    const row = await this.invoices.findById(id);
+    if (!row) throw notFound("Invoice");
+    const patch: Record<string, string> = {};
+    for (const key of ["buyer_email", "shipping_address", "notes"] as const) {
+      if (input[key] && !row[key]) patch[key] = input[key];
+    }
+    if (Object.keys(patch).length) await this.invoices.setState(id, { ...patch, updated: isoNow() });
+    return this.getPublic(id);
+  }
+
   /** `POST /invoices/order_id/{order_id}`: the open invoice for this order, price and store, or a new one. */
   async getOrCreateByOrder(caller: Actor | null, orderId: string, input: CreateInvoiceInput): Promise<InvoiceView> {
     const store = await this.deps.store(input.store_id);
