@@ -278,6 +278,42 @@ describe("invoices on a litecoin regtest chain", () => {
     await until(created.id, (i) => i.status === "complete", "complete with the replacement");
   });
 
+  it("sells products: checks stock at creation and takes them off the stock once, when the invoice completes", async () => {
+    const store = await storeWithWallet({ transaction_speed: 0 });
+    const product = await app.call("POST", "/products", {
+      token,
+      body: { name: "Mug", price: "4", quantity: "3", store_id: store.id },
+    });
+    expect(product.statusCode, product.body).toBe(200);
+    const productId = product.json().id;
+    const tooMany = await app.call("POST", "/invoices", {
+      body: { price: "20", store_id: store.id, products: { [productId]: 5 } },
+    });
+    expect(tooMany.statusCode).toBe(422);
+    expect(tooMany.json().detail[0].loc).toEqual(["body", "products"]);
+    const created = (
+      await app.call("POST", "/invoices", {
+        body: { price: "0.1", currency: "LTC", store_id: store.id, products: { [productId]: 2 } },
+      })
+    ).json();
+    expect(created).toMatchObject({
+      products: [productId],
+      product_names: { [productId]: "Mug" },
+      product_quantities: { [productId]: 2 },
+    });
+    await node.send(created.payments[0].payment_address, "0.1");
+    await until(created.id, (i) => i.status === "complete", "complete");
+    const stock = await waitFor(async () => {
+      const current = (await app.call("GET", `/products/${productId}`, { token })).json();
+      return current.quantity === 1 ? current : undefined;
+    }, "the stock to go down");
+    expect(stock.quantity).toBe(1);
+    await app.till.services.tracker.refresh(created.id);
+    await app.till.services.jobs.stop();
+    app.till.services.jobs.start();
+    expect((await app.call("GET", `/products/${productId}`, { token })).json().quantity).toBe(1);
+  });
+
   it("lets the customer fill in empty contact fields only", async () => {
     const store = await storeWithWallet();
     const created = (

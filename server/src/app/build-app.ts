@@ -164,6 +164,10 @@ export function buildServices(
   // sent for a change that did not commit, delivered in order per invoice.
   const notifyTransition = async (invoice: InvoiceRow, transitionEvents: InvoiceEvent[]) => {
     await ipn.send(invoice.notification_url, { id: invoice.id, status: invoice.status });
+    // A reorg can complete an invoice twice; the deduplicated job takes its products off the stock once.
+    if (transitionEvents.some((e) => e.type === "invoice.complete")) {
+      await jobs.enqueue(STOCK_JOB, { invoiceId: invoice.id }, { dedupeKey: `stock:${invoice.id}` });
+    }
     if (!invoice.store_id) return;
     const view = await invoices.getPublic(invoice.id);
     for (const event of transitionEvents) {
@@ -218,6 +222,7 @@ export function buildServices(
     },
     changed: (invoiceId) => tracker.refresh(invoiceId),
   });
+  jobs.handle<{ invoiceId: string }>(STOCK_JOB, ({ invoiceId }) => invoices.decrementStock(invoiceId));
   chains.onEvent(async (currency, event) => {
     await walletSync.onChainEvent(event);
     await tracker.onChainEvent(currency, event);
@@ -245,6 +250,8 @@ export function buildServices(
     tracker,
   };
 }
+
+const STOCK_JOB = "invoice.stock";
 
 /** The composition root: the one place that wires concrete adapters together. */
 export async function buildApp(config: TillConfig, logger: Logger, options: AppOptions = {}): Promise<Till> {

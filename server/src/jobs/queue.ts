@@ -386,7 +386,7 @@ export class JobQueue {
       { job: id, kind: row.kind, attempt: row.attempts, error: message, retryAt: runAt },
       "job failed; retrying later",
     );
-    await this.root()
+    const result = await this.root()
       .updateTable("jobs")
       .set({
         status: "queued",
@@ -399,7 +399,10 @@ export class JobQueue {
       .where("id", "=", id)
       .where("locked_by", "=", this.workerId)
       .where("attempts", "=", row.attempts)
-      .execute();
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) {
+      this.logger.warn({ job: id, kind: row.kind }, "job lease was lost before it finished");
+    }
   }
 
   /** Ends this claim of the job: only if it is still this worker's (the lease was not lost meanwhile). */

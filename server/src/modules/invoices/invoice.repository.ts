@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from "kysely";
+import { type Insertable, type Selectable, sql, type Updateable } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { InvoicePaymentMethodsTable, InvoicePaymentsTable, InvoicesTable } from "../../db/tables.ts";
 import { CrudRepository } from "../shared/crud-repository.ts";
@@ -85,6 +85,48 @@ export class InvoiceRepository extends CrudRepository<"invoices"> {
         .onConflict((oc) => oc.columns(["method_id", "txid", "vout"]).doUpdateSet(rest))
         .execute();
       void invoice_id;
+    }
+  }
+
+  async insertProducts(invoiceId: string, lines: readonly { productId: string; count: number }[]): Promise<void> {
+    if (!lines.length) return;
+    await this.db.kysely
+      .insertInto("invoice_products")
+      .values(lines.map((l) => ({ invoice_id: invoiceId, product_id: l.productId, count: l.count })))
+      .execute();
+  }
+
+  /** Each invoice's product lines with the product names (a deleted product keeps its line, without a name). */
+  productLines(invoiceIds: readonly string[]) {
+    if (!invoiceIds.length) return Promise.resolve([]);
+    return this.db.kysely
+      .selectFrom("invoice_products")
+      .leftJoin("products", "products.id", "invoice_products.product_id")
+      .select(["invoice_products.invoice_id", "invoice_products.product_id", "invoice_products.count", "products.name"])
+      .where("invoice_products.invoice_id", "in", [...invoiceIds])
+      .execute();
+  }
+
+  /** The store's products among `ids`, with their stock. */
+  storeProducts(storeId: string, ids: readonly string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.kysely
+      .selectFrom("products")
+      .select(["id", "name", "quantity"])
+      .where("store_id", "=", storeId)
+      .where("id", "in", [...ids])
+      .execute();
+  }
+
+  /** Takes sold units off limited stock (quantity -1 means unlimited and is left alone), never below zero. */
+  async decrementStock(lines: readonly { product_id: string; count: number }[]): Promise<void> {
+    for (const line of lines) {
+      await this.db.kysely
+        .updateTable("products")
+        .set({ quantity: sql<number>`case when quantity >= ${line.count} then quantity - ${line.count} else 0 end` })
+        .where("id", "=", line.product_id)
+        .where("quantity", "!=", -1)
+        .execute();
     }
   }
 

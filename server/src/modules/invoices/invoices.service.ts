@@ -97,17 +97,28 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
   protected async present(rows: InvoicesTable[]): Promise<InvoiceView[]> {
     const list = rows as unknown as InvoiceRow[];
     const ids = list.map((r) => r.id);
-    const [methods, payments] = await Promise.all([this.invoices.methods(ids), this.invoices.payments(ids)]);
+    const [methods, payments, products] = await Promise.all([
+      this.invoices.methods(ids),
+      this.invoices.payments(ids),
+      this.invoices.productLines(ids),
+    ]);
     const now = new Date();
-    return list.map((row) =>
-      presentInvoice(
+    return list.map((row) => {
+      const view = presentInvoice(
         row,
         methods.filter((m) => m.invoice_id === row.id),
         payments.filter((p) => p.invoice_id === row.id),
         this.safeDivisibility(row.currency),
         now,
-      ),
-    );
+      );
+      const lines = products.filter((p) => p.invoice_id === row.id);
+      return {
+        ...view,
+        products: lines.map((l) => l.product_id),
+        product_names: Object.fromEntries(lines.map((l) => [l.product_id, l.name ?? ""])),
+        product_quantities: Object.fromEntries(lines.map((l) => [l.product_id, l.count])),
+      };
+    });
   }
 
   private safeDivisibility(currency: string): number {
@@ -146,6 +157,7 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
       walletIds = store.wallet_ids.filter((id) => input.payment_methods!.includes(id));
     }
     if (!walletIds.length) throw unprocessable("No wallet linked");
+    const lines = await this.productLines(store.id, input.products);
     const now = new Date();
     const expiration = input.expiration ?? store.expiration;
     const id = newId(now.getTime());
@@ -213,10 +225,33 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
           },
           methods,
         )
+        .then(() => this.invoices.insertProducts(id, lines))
         .then(() => this.deps.created(id, store.id)),
     );
     await this.deps.changed(id);
     return this.getPublic(id);
+  }
+
+  /** Bitcart's `products`: a list of ids (one each) or a map id → quantity; every one must be in stock at this store. */
+  private async productLines(storeId: string, products: CreateInvoiceInput["products"]) {
+    const counts = new Map<string, number>();
+    if (Array.isArray(products)) for (const id of products) counts.set(id, (counts.get(id) ?? 0) + 1);
+    else for (const [id, count] of Object.entries(products)) counts.set(id, count);
+    const found = await this.invoices.storeProducts(storeId, [...counts.keys()]);
+    for (const [id, count] of counts) {
+      const product = found.find((p) => p.id === id);
+      if (!product) throw invalidField(["products"], `Product ${id} is not sold by this store`);
+      if (product.quantity !== -1 && product.quantity < count) {
+        throw invalidField(["products"], `Not enough stock of ${product.name}: ${product.quantity} left`);
+      }
+    }
+    return [...counts].map(([productId, count]) => ({ productId, count }));
+  }
+
+  /** Sold units leave the stock once per invoice, when it first completes (the caller deduplicates). */
+  async decrementStock(invoiceId: string): Promise<void> {
+    const lines = await this.invoices.productLines([invoiceId]);
+    await this.invoices.decrementStock(lines.map((l) => ({ product_id: l.product_id, count: l.count })));
   }
 
   /** `PATCH /invoices/{id}/customer` (public): the customer fills in only the fields still empty, as in Bitcart. */
