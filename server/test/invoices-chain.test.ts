@@ -314,6 +314,21 @@ describe("invoices on a litecoin regtest chain", () => {
     expect((await app.call("GET", `/products/${productId}`, { token })).json().quantity).toBe(1);
   });
 
+  it("exports complete invoices as JSON and CSV, with payments on request", async () => {
+    const json = await app.call("GET", "/invoices/export?export_format=json&add_payments=true", { token });
+    expect(json.statusCode).toBe(200);
+    expect(json.headers["content-disposition"]).toMatch(/^attachment; filename="till-export-\d{8}-\d{6}\.json"$/);
+    const exported = json.json() as { status: string; payments: unknown[] }[];
+    expect(exported.length).toBeGreaterThan(0);
+    expect(exported.every((i) => i.status === "complete" && Array.isArray(i.payments))).toBe(true);
+    const csv = await app.call("GET", "/invoices/export?export_format=csv", { token });
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    const [header, ...lines] = csv.body.trim().split("\n");
+    expect(header!.split(",")).toEqual(expect.arrayContaining(["id", "status", "price", "sent_amount"]));
+    expect(lines).toHaveLength(exported.length);
+    expect(header).not.toContain("payments");
+  });
+
   it("lets the customer fill in empty contact fields only", async () => {
     const store = await storeWithWallet();
     const created = (

@@ -159,6 +159,12 @@ export class InvoiceRepository extends CrudRepository<"invoices"> {
       .executeTakeFirst();
   }
 
+  completeInvoices(userId: string | null): Promise<InvoiceRow[]> {
+    let query = this.db.kysely.selectFrom("invoices").selectAll().where("status", "=", "complete");
+    if (userId !== null) query = query.where("user_id", "=", userId);
+    return query.orderBy("created", "desc").execute();
+  }
+
   /** Invoices whose status may still change: the tracker re-evaluates them on start and on schedule. */
   watchedIds(now: string): Promise<{ id: string }[]> {
     return this.db.kysely

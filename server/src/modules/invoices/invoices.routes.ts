@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { idParams } from "../../http/fields.ts";
+import { requireActor } from "../../http/auth.ts";
+import { idParams, queryBool } from "../../http/fields.ts";
 import { registerCrudRoutes } from "../shared/crud-routes.ts";
 import { createInvoiceSchema, customerUpdateSchema, invoicePatchSchema } from "./invoice.schemas.ts";
 import type { InvoicesService } from "./invoices.service.ts";
@@ -22,6 +23,29 @@ export function registerInvoiceRoutes(root: FastifyInstance, invoices: InvoicesS
       schema: { tags, params: z.object({ order_id: z.string().min(1).max(255) }), body: createInvoiceSchema },
     },
     (request) => invoices.getOrCreateByOrder(request.actor, request.params.order_id, request.body),
+  );
+  app.get(
+    "/invoices/export",
+    {
+      config: { auth: { scopes: ["invoice_management"] } },
+      schema: {
+        tags,
+        querystring: z.object({
+          export_format: z.enum(["json", "csv"]).default("json"),
+          add_payments: queryBool(false),
+          all_users: queryBool(false),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { export_format, add_payments, all_users } = request.query;
+      const body = await invoices.export(requireActor(request), export_format, add_payments, all_users);
+      const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+      return reply
+        .header("content-disposition", `attachment; filename="till-export-${stamp}.${export_format}"`)
+        .type(export_format === "json" ? "application/json" : "text/csv; charset=utf-8")
+        .send(body);
+    },
   );
   app.get("/invoices/:id", { schema: { tags, params: idParams } }, (request) => invoices.getPublic(request.params.id));
   app.patch("/invoices/:id/customer", { schema: { tags, params: idParams, body: customerUpdateSchema } }, (request) =>

@@ -254,6 +254,21 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     await this.invoices.decrementStock(lines.map((l) => ({ product_id: l.product_id, count: l.count })));
   }
 
+  /**
+   * `GET /invoices/export` (Bitcart's): the caller's complete invoices (every user's, for a superuser asking
+   * `all_users`), as JSON or CSV, with their payment methods when `add_payments`.
+   */
+  async export(actor: Actor, format: "json" | "csv", addPayments: boolean, allUsers: boolean) {
+    if (allUsers && !actor.isSuperuser) throw forbidden("Only a superuser may export every user's invoices");
+    const rows = await this.invoices.completeInvoices(allUsers ? null : actor.userId);
+    const views = await this.present(rows as unknown as InvoicesTable[]);
+    const items = views.map((view) => {
+      const { payments, ledger, ...invoice } = view;
+      return addPayments ? { ...invoice, payments, ledger } : invoice;
+    });
+    return format === "json" ? JSON.stringify(items) : toCsv(items);
+  }
+
   /** `PATCH /invoices/{id}/customer` (public): the customer fills in only the fields still empty, as in Bitcart. */
   async updateCustomer(
     id: string,
@@ -306,4 +321,17 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     }
     return true;
   }
+}
+
+/** One row per invoice; nested values (payments, metadata) are JSON in their cell. */
+function toCsv(items: Record<string, unknown>[]): string {
+  const columns = [...new Set(items.flatMap((item) => Object.keys(item)))];
+  const cell = (value: unknown) => {
+    const text =
+      value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+    // Cells starting like a formula are prefixed so spreadsheets show them as text (CSV injection).
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  };
+  return [columns.join(","), ...items.map((item) => columns.map((c) => cell(item[c])).join(","))].join("\n") + "\n";
 }
