@@ -56,6 +56,10 @@ function machine() {
   };
 }
 
+// BIP-84 account 0 of the published "abandon … about" test mnemonic: a watch-only key with no funds.
+const BENCH_ZPUB =
+  "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
+
 async function freePort() {
   const server = net.createServer();
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -297,6 +301,32 @@ async function benchDialect(dialect) {
           headers: { authorization: `Bearer ${reader}` },
         }),
       );
+    }
+    {
+      // Invoice creation: an anonymous POST /invoices priced in the coin itself (no rate provider involved),
+      // each one taking a fresh address from the wallet's pre-derived pool.
+      const merchant = await register(server.base, "bench-merchant@example.com");
+      const wallet = await call(server.base, "POST", "/wallets", {
+        token: merchant,
+        body: { name: "bench", currency: "btc", xpub: BENCH_ZPUB },
+      });
+      const store = await call(server.base, "POST", "/stores", {
+        token: merchant,
+        body: { name: "bench shop", default_currency: "BTC", wallets: [wallet.body.id] },
+      });
+      const probe = await call(server.base, "POST", "/invoices", { body: { price: "0.001", store_id: store.body.id } });
+      if (probe.status !== 200) {
+        report.notes.push(`POST /invoices answered ${probe.status}: invoice scenario skipped`);
+      } else {
+        report.scenarios.push(
+          await load("POST /invoices (fresh address each)", server.base, {
+            method: "POST",
+            path: "/invoices",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ price: "0.001", store_id: store.body.id }),
+          }),
+        );
+      }
     }
     report.memoryAfterLoad = memoryOf(server.pid);
     console.log(

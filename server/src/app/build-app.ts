@@ -220,6 +220,7 @@ export function buildServices(
       const view = await invoices.getPublic(invoiceId);
       await webhooks.emitEvent(storeId, "invoice.created", { invoice: view }, { orderingKey: invoiceId });
     },
+    tracked: (invoiceId, expiresAt) => tracker.track(invoiceId, expiresAt),
     changed: (invoiceId) => tracker.refresh(invoiceId),
   });
   jobs.handle<{ invoiceId: string }>(STOCK_JOB, ({ invoiceId }) => invoices.decrementStock(invoiceId));

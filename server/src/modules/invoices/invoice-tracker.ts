@@ -49,6 +49,11 @@ export class InvoiceTracker {
     return this.evaluate(invoiceId, null, []);
   }
 
+  /** A new invoice: nothing can have been paid yet, so only its expiry needs a timer. */
+  track(invoiceId: string, expiresAt: Date): void {
+    this.schedule(invoiceId, expiresAt);
+  }
+
   /** At start: every invoice still watched is evaluated, which also sets its timers. */
   async start(): Promise<void> {
     this.stopped = false;

@@ -48,7 +48,9 @@ export interface InvoicesDeps {
   divisibility(currency: string): number;
   /** Inside the creating transaction: the `invoice.created` notifications. */
   created(invoiceId: string, storeId: string): Promise<void>;
-  /** Called after an invoice's state was written (creation, payments, expiry, manual changes). */
+  /** A new invoice to follow (its expiry timer). */
+  tracked(invoiceId: string, expiresAt: Date): void;
+  /** Called after an invoice's state was written by hand (manual completion or invalidation). */
   changed(invoiceId: string): Promise<void>;
 }
 
@@ -228,7 +230,7 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
         .then(() => this.invoices.insertProducts(id, lines))
         .then(() => this.deps.created(id, store.id)),
     );
-    await this.deps.changed(id);
+    this.deps.tracked(id, new Date(now.getTime() + expiration * 60_000));
     return this.getPublic(id);
   }
 
