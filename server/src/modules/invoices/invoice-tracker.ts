@@ -83,7 +83,7 @@ export class InvoiceTracker {
     let wake: Date | null = null;
     let changed = false;
     await this.invoices.db.transaction(async () => {
-      const row = await this.invoices.findById(invoiceId);
+      const row = await this.invoices.findForUpdate(invoiceId);
       if (!row) return;
       const methods = await this.invoices.methods([invoiceId]);
       const payments = await this.invoices.payments([invoiceId]);

@@ -34,6 +34,15 @@ export class InvoiceRepository extends CrudRepository<"invoices"> {
     return this.db.kysely.selectFrom("invoices").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  /**
+   * The invoice row, locked until the transaction ends on PostgreSQL, so two processes never evaluate one invoice
+   * at once (SQLite has one writer at a time already).
+   */
+  findForUpdate(id: string): Promise<InvoiceRow | undefined> {
+    const query = this.db.kysely.selectFrom("invoices").selectAll().where("id", "=", id);
+    return (this.db.dialect === "postgres" ? query.forUpdate() : query).executeTakeFirst();
+  }
+
   async insertInvoice(
     row: Insertable<InvoicesTable>,
     methods: Insertable<InvoicePaymentMethodsTable>[],
