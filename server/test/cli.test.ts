@@ -1,56 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app/build-app.ts";
 import { parseConfig } from "../src/config/load-config.ts";
 import { createLogger } from "../src/kernel/logger.ts";
+import { ensureBuilt, MAIN } from "./helpers/processes.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-db.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const SOURCE = path.join(ROOT, "server/src");
-const MAIN = path.join(ROOT, "server/dist/main.js");
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-const isStale = () => !existsSync(MAIN) || statSync(MAIN).mtimeMs < newestMtime(SOURCE);
-
-/**
- * Builds server/dist/main.js when it is missing or older than the sources. Both integration projects run
- * at once, so a directory lock makes sure only one of them writes the bundle at a time.
- */
-async function ensureBuilt(): Promise<void> {
-  if (!isStale()) return;
-  const lock = path.join(ROOT, "server/dist/.build-lock");
-  mkdirSync(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock left behind by a killed run is taken over after a minute.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 60_000)
-        rmSync(lock, { recursive: true, force: true });
-      await sleep(100);
-    }
-  }
-  try {
-    if (!isStale()) return;
-    const build = spawnSync("npm", ["run", "build", "-w", "server"], { cwd: ROOT, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`npm run build -w server failed:\n${build.stdout}\n${build.stderr}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 interface Finished {
   code: number | null;

@@ -20,8 +20,8 @@ function newestMtime(dir: string): number {
 const isStale = () => !existsSync(MAIN) || statSync(MAIN).mtimeMs < newestMtime(SOURCE);
 
 /**
- * Builds server/dist/main.js when it is missing or older than the sources, under the same directory lock
- * as cli.test.ts, so concurrent test files never write the bundle at the same time.
+ * Builds server/dist/main.js when it is missing or older than the sources, under a directory lock, so
+ * test files running at once (both integration projects) never write the bundle at the same time.
  */
 export async function ensureBuilt(): Promise<void> {
   if (!isStale()) return;
