@@ -23,6 +23,7 @@ import {
   type InvoiceRow,
   InvoicesService,
   InvoiceTracker,
+  type InvoiceView,
   liveInvoiceMessage,
   registerInvoiceRoutes,
 } from "../modules/invoices/index.ts";
@@ -169,15 +170,11 @@ export function buildServices(
       await jobs.enqueue(STOCK_JOB, { invoiceId: invoice.id }, { dedupeKey: `stock:${invoice.id}` });
     }
     if (!invoice.store_id) return;
-    const view = await invoices.getPublic(invoice.id);
+    let view: Promise<{ invoice: InvoiceView }> | null = null;
+    const data = () => (view ??= invoices.getPublic(invoice.id).then((v) => ({ invoice: v })));
     for (const event of transitionEvents) {
       if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event.type)) continue;
-      await webhooks.emitEvent(
-        invoice.store_id,
-        event.type as WebhookEventType,
-        { invoice: view },
-        { orderingKey: invoice.id },
-      );
+      await webhooks.emitEvent(invoice.store_id, event.type as WebhookEventType, data, { orderingKey: invoice.id });
     }
   };
   const tracker: InvoiceTracker = new InvoiceTracker(
@@ -217,8 +214,8 @@ export function buildServices(
     priceIn: async (coin, fiat, storeId) => (await rates.priceIn(coin, fiat, storeId)).rate,
     divisibility: (currency) => rates.fiatDivisibility(currency),
     created: async (invoiceId, storeId) => {
-      const view = await invoices.getPublic(invoiceId);
-      await webhooks.emitEvent(storeId, "invoice.created", { invoice: view }, { orderingKey: invoiceId });
+      const data = async () => ({ invoice: await invoices.getPublic(invoiceId) });
+      await webhooks.emitEvent(storeId, "invoice.created", data, { orderingKey: invoiceId });
     },
     tracked: (invoiceId, expiresAt) => tracker.track(invoiceId, expiresAt),
     changed: (invoiceId) => tracker.refresh(invoiceId),

@@ -74,6 +74,15 @@ export const emailField = () =>
     .email("value is not a valid email address")
     .transform((v) => v.toLowerCase());
 
+/** An email address or "" (a field the customer or merchant may leave empty). */
+export const optionalEmailField = () =>
+  z
+    .string()
+    .trim()
+    .max(254)
+    .refine((v) => v === "" || z.email().safeParse(v).success, "value is not a valid email address")
+    .transform((v) => v.toLowerCase());
+
 /** Query-string booleans as Bitcart's clients send them. */
 export const queryBool = (fallback: boolean) =>
   z

@@ -1,13 +1,5 @@
 import { z } from "zod";
-import { decimalField, intField, metadataField, optionalField } from "../../http/fields.ts";
-
-const optionalEmail = () =>
-  z
-    .string()
-    .trim()
-    .max(254)
-    .refine((v) => v === "" || z.email().safeParse(v).success, "value is not a valid email address")
-    .transform((v) => v.toLowerCase());
+import { decimalField, intField, metadataField, optionalEmailField, optionalField } from "../../http/fields.ts";
 
 const url = () =>
   z
@@ -29,7 +21,7 @@ export const createInvoiceSchema = z.object({
   order_id: z.string().max(255).default(""),
   notification_url: url().nullable().default(""),
   redirect_url: url().nullable().default(""),
-  buyer_email: optionalEmail().nullable().default(""),
+  buyer_email: optionalEmailField().nullable().default(""),
   shipping_address: z.string().max(2000).default(""),
   notes: z.string().max(5000).default(""),
   promocode: z.string().max(255).nullable().default(""),
@@ -50,7 +42,7 @@ export const invoicePatchSchema = z.object({
   order_id: z.string().max(255).optional(),
   notification_url: url().optional(),
   redirect_url: url().optional(),
-  buyer_email: optionalEmail().optional(),
+  buyer_email: optionalEmailField().optional(),
   shipping_address: z.string().max(2000).optional(),
   notes: z.string().max(5000).optional(),
   metadata: metadataField().optional(),
@@ -60,7 +52,7 @@ export type InvoicePatch = z.output<typeof invoicePatchSchema>;
 
 /** What the customer may fill in on the public checkout, only while the field is still empty (Bitcart). */
 export const customerUpdateSchema = z.object({
-  buyer_email: optionalEmail().default(""),
+  buyer_email: optionalEmailField().default(""),
   shipping_address: z.string().max(2000).default(""),
   notes: z.string().max(5000).default(""),
 });

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { boolField, decimalField, idList, intField, metadataField, optionalField } from "../../http/fields.ts";
+import {
+  boolField,
+  decimalField,
+  idList,
+  intField,
+  metadataField,
+  optionalEmailField,
+  optionalField,
+} from "../../http/fields.ts";
 import { Big } from "../../kernel/money.ts";
 import { emailSettingsPatchSchema } from "../shared/email-settings.ts";
 
@@ -15,14 +23,6 @@ const isHttpUrl = (value: string) => {
     return false;
   }
 };
-
-const optionalEmail = () =>
-  z
-    .string()
-    .trim()
-    .max(254)
-    .refine((v) => v === "" || z.email().safeParse(v).success, "value is not a valid email address")
-    .transform((v) => v.toLowerCase());
 
 /**
  * Every section is validated as a partial object: creation fills the gaps from Bitcart's defaults, and the
@@ -61,7 +61,7 @@ export const checkoutSettingsPatch = z.object({
   include_network_fee: optionalField(boolField()),
   rate_rules: z.string().max(10_000).optional(),
   pos_screen_enabled: optionalField(boolField()),
-  support_email: optionalEmail().optional(),
+  support_email: optionalEmailField().optional(),
   support_url: z
     .string()
     .trim()

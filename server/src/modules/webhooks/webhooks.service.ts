@@ -193,13 +193,20 @@ export class WebhooksService {
    * and only if the change commits. One event id for all webhooks; each gets the same body, signed with its
    * own secret when sent.
    */
-  async emitEvent(storeId: string, type: WebhookEventType, data: unknown, options: EmitOptions): Promise<EmittedEvent> {
+  async emitEvent(
+    storeId: string,
+    type: WebhookEventType,
+    data: unknown | (() => Promise<unknown>),
+    options: EmitOptions,
+  ): Promise<EmittedEvent> {
     if (!isWebhookEventType(type)) throw new Error(`unknown webhook event type "${type}"`);
     if (!options.orderingKey) throw new Error("emitEvent needs an ordering key");
     const eventId = newId();
     const targets = (await this.repo.enabledForStore(storeId)).filter((row) => subscribed(row, type));
     if (targets.length === 0) return { eventId, webhooks: 0 };
-    const body = JSON.stringify({ id: eventId, type, timestamp: isoNow(), store_id: storeId, data: data ?? null });
+    // Data may be given as a function: building it (reading the invoice back) is skipped when nobody listens.
+    const resolved = typeof data === "function" ? await (data as () => Promise<unknown>)() : data;
+    const body = JSON.stringify({ id: eventId, type, timestamp: isoNow(), store_id: storeId, data: resolved ?? null });
     for (const target of targets) {
       const payload: WebhookJobPayload = { webhook_id: target.id, event_id: eventId, event_type: type, body };
       await this.queue.enqueue(WEBHOOK_JOB, payload, {
