@@ -87,13 +87,13 @@ export class InvoiceRepository extends CrudRepository<"invoices"> {
 
   async upsertPayments(rows: PaymentRow[]): Promise<void> {
     for (const row of rows) {
-      const { invoice_id, method_id, txid, vout, ...rest } = row;
+      // The key columns never change; everything else follows the ledger entry.
+      const { invoice_id: _invoice, method_id: _method, txid: _txid, vout: _vout, ...rest } = row;
       await this.db.kysely
         .insertInto("invoice_payments")
         .values(row)
         .onConflict((oc) => oc.columns(["method_id", "txid", "vout"]).doUpdateSet(rest))
         .execute();
-      void invoice_id;
     }
   }
 

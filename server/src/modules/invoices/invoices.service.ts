@@ -8,7 +8,6 @@ import { forbidden, invalidField, notFound, unprocessable } from "../../kernel/e
 import { newId } from "../../kernel/ids.ts";
 import { Big, normalizeDecimal } from "../../kernel/money.ts";
 import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
-import type { ListParams } from "../shared/list-params.ts";
 import { type InvoiceView, presentInvoice } from "./invoice.presenter.ts";
 import type { InvoiceRepository, InvoiceRow } from "./invoice.repository.ts";
 import type { CreateInvoiceInput, InvoicePatch } from "./invoice.schemas.ts";
@@ -294,10 +293,6 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     const existing = await this.invoices.findOpenByOrder(store.id, orderId, price);
     if (existing) return this.getPublic(existing.id);
     return this.createInvoice(caller, { ...input, order_id: orderId });
-  }
-
-  override list(actor: Actor, params: ListParams) {
-    return super.list(actor, params);
   }
 
   private async markManually(
