@@ -282,7 +282,17 @@ export class RateEngine {
     if (tried.size > MAX_DEMAND * 2) {
       for (const [key, at] of tried) if (started - at > this.options.refreshMs) tried.delete(key);
     }
-    const signal = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(timeoutMs)]);
+    // An own timer rather than AbortSignal.any([…, AbortSignal.timeout()]): on Node 20 such a combined signal
+    // can be garbage-collected before it fires, and a hanging provider would then never time out.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")),
+      timeoutMs,
+    );
+    const onStop = () => controller.abort(this.stopper.signal.reason);
+    if (this.stopper.signal.aborted) onStop();
+    else this.stopper.signal.addEventListener("abort", onStop, { once: true });
+    const signal = controller.signal;
     const run = (async () => {
       try {
         const rates = await provider.fetch(pairs, signal);
@@ -293,6 +303,8 @@ export class RateEngine {
         this.cache.failed(name, message, this.now());
         this.options.onFetch?.({ provider: name, ms: this.now() - started, error: message });
       } finally {
+        clearTimeout(timer);
+        this.stopper.signal.removeEventListener("abort", onStop);
         this.inflight.delete(name);
       }
     })();
