@@ -5,7 +5,7 @@ const integration = (dialect: "sqlite" | "postgres") => ({
   test: {
     name: `integration-${dialect}`,
     include: ["server/test/**/*.test.ts"],
-    exclude: ["server/test/chain/**"],
+    exclude: ["server/test/chain/**", "server/test/web/**"],
     env: { TILL_TEST_DB: dialect },
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -23,6 +23,16 @@ export default defineConfig({
           include: ["server/test/chain/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      // Pages in a real headless Chromium against a real Till (SQLite) and, where money moves, litecoind.
+      {
+        test: {
+          name: "web",
+          include: ["server/test/web/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       integration("sqlite"),

@@ -17,6 +17,17 @@ if (sdkCheck.status !== 0) {
   console.error("sdk typecheck failed");
   failedExtra += 1;
 }
+const webCheck = spawnSync("npx", ["tsc", "-p", "web", "--noEmit"], { stdio: "inherit" });
+if (webCheck.status !== 0) {
+  console.error("web typecheck failed");
+  failedExtra += 1;
+}
+// The browser tests load the built pages; the build also prints the bundle sizes.
+const webBuild = spawnSync("npm", ["run", "build", "-w", "web"], { stdio: "inherit" });
+if (webBuild.status !== 0) {
+  console.error("web build failed");
+  failedExtra += 1;
+}
 const lint = spawnSync("npx", ["biome", "check", "."], { stdio: "inherit" });
 if (lint.status !== 0) {
   console.error("lint (biome check) failed");

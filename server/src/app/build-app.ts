@@ -6,6 +6,7 @@ import { migrateToLatest } from "../db/migrator.ts";
 import { PostgresEventBus } from "../db/pg-event-bus.ts";
 import { registerLiveRoute } from "../http/live.ts";
 import { createHttpServer } from "../http/server.ts";
+import { registerWebPages } from "../http/web-pages.ts";
 import { DEFAULT_LEASE_SECONDS, LeaderLease } from "../jobs/leader-lease.ts";
 import { JobQueue } from "../jobs/queue.ts";
 import { type EventBus, InMemoryEventBus } from "../kernel/events.ts";
@@ -54,6 +55,7 @@ import {
 import { ChainRuntime } from "./chain-runtime.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { VERSION } from "./version.ts";
+import { findWebDir } from "./web-dir.ts";
 
 export interface Till {
   config: TillConfig;
@@ -315,6 +317,7 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
     tags: ["invoices"],
   });
   registerChainRoutes(http, () => services.chains.syncInfo());
+  await registerWebPages(http, findWebDir(config.webDir));
 
   return {
     config,

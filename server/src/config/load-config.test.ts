@@ -55,6 +55,7 @@ describe("parseConfig defaults", () => {
         },
         coingeckoApiKey: undefined,
       },
+      webDir: undefined,
     });
   });
 

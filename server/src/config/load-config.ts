@@ -175,6 +175,7 @@ export function parseConfig(env: Env): TillConfig {
     },
     allowPrivateWebhooks: read(env, "TILL_ALLOW_PRIVATE_WEBHOOKS", BASE_VARIABLES.TILL_ALLOW_PRIVATE_WEBHOOKS),
     rates: readRates(env),
+    webDir: read(env, "TILL_WEB_DIR", BASE_VARIABLES.TILL_WEB_DIR),
   };
 }
 

@@ -48,6 +48,8 @@ export interface TillConfig {
   /** Webhook and IPN URLs may name private, loopback and link-local addresses (for tests and closed networks). */
   allowPrivateWebhooks: boolean;
   rates: RatesConfig;
+  /** The built web app (`TILL_WEB_DIR`); undefined = `web/dist` of this checkout. */
+  webDir: string | undefined;
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -95,6 +97,7 @@ export const BASE_VARIABLES = {
   TILL_LOGIN_RATE_LIMIT_PER_IP: positiveInt.default(30),
   TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(10),
   TILL_ALLOW_PRIVATE_WEBHOOKS: booleanText.default(false),
+  TILL_WEB_DIR: z.string().min(1).optional(),
 } as const;
 
 const httpUrl = z
