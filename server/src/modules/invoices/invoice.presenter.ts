@@ -16,6 +16,7 @@ function presentMethod(method: MethodRow, invoiceCurrency: string) {
     amount: baseToCoin(method.amount, method.divisibility),
     rate: method.rate,
     rate_str: safeFiat(method.rate, invoiceCurrency),
+    discount: method.discount,
     divisibility: method.divisibility,
     payment_address: method.payment_address,
     payment_url: method.payment_url,

@@ -116,6 +116,20 @@ export class InvoiceRepository extends CrudRepository<"invoices"> {
       .execute();
   }
 
+  /** The owner's discounts linked to any of these products and not ended at `nowIso`. */
+  productDiscounts(ownerId: string, productIds: readonly string[], nowIso: string) {
+    if (!productIds.length) return Promise.resolve([]);
+    return this.db.kysely
+      .selectFrom("discounts")
+      .innerJoin("discounts_products", "discounts_products.discount_id", "discounts.id")
+      .select(["discounts.id", "discounts.percent", "discounts.promocode", "discounts.currencies"])
+      .distinct()
+      .where("discounts_products.product_id", "in", [...productIds])
+      .where("discounts.user_id", "=", ownerId)
+      .where("discounts.end_date", ">", nowIso)
+      .execute();
+  }
+
   /** The store's products among `ids`, with their stock. */
   storeProducts(storeId: string, ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);

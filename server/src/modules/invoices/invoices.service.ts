@@ -8,6 +8,7 @@ import { forbidden, invalidField, notFound, unprocessable } from "../../kernel/e
 import { newId } from "../../kernel/ids.ts";
 import { Big, normalizeDecimal } from "../../kernel/money.ts";
 import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
+import { bestDiscount, discountedPrice } from "./discount-rules.ts";
 import { type InvoiceView, presentInvoice } from "./invoice.presenter.ts";
 import type { InvoiceRepository, InvoiceRow } from "./invoice.repository.ts";
 import type { CreateInvoiceInput, InvoicePatch } from "./invoice.schemas.ts";
@@ -160,6 +161,11 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     if (!walletIds.length) throw unprocessable("No wallet linked");
     const lines = await this.productLines(store.id, input.products);
     const now = new Date();
+    const discounts = await this.invoices.productDiscounts(
+      store.user_id,
+      lines.map((l) => l.productId),
+      now.toISOString(),
+    );
     const expiration = input.expiration ?? store.expiration;
     const id = newId(now.getTime());
     const methods: Insertable<InvoicePaymentMethodsTable>[] = [];
@@ -171,7 +177,9 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
         currency.toLowerCase() === wallet.currency
           ? new Big(1)
           : await this.deps.priceIn(wallet.currency, currency, store.id);
-      const amount = BigInt(price.div(rate).times(coinUnits(coin)).round(0, Big.roundHalfEven).toFixed(0));
+      const discount = bestDiscount(discounts, wallet.currency, input.promocode ?? "");
+      const due = discountedPrice(price, discount);
+      const amount = BigInt(due.div(rate).times(coinUnits(coin)).round(0, Big.roundHalfEven).toFixed(0));
       const address = await this.deps.nextAddress(walletId);
       methods.push({
         id: newId(now.getTime()),
@@ -182,7 +190,7 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
         symbol: wallet.currency,
         amount: amount.toString(),
         rate: normalizeDecimal(rate),
-        discount: null,
+        discount: discount?.id ?? null,
         divisibility: coin.divisibility,
         payment_address: address.address,
         script: address.script,
@@ -215,7 +223,7 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
             redirect_url: input.redirect_url ?? "",
             order_id: input.order_id,
             promocode: input.promocode ?? "",
-            discount: null,
+            discount: methods[0]!.discount ?? null,
             payment_methods: toJson(methods.map((m) => m.wallet_id)),
             creation_time: isoNow(),
             expires_at: new Date(now.getTime() + expiration * 60_000).toISOString(),
