@@ -7,6 +7,8 @@ import {
   getCoin,
   type ScriptHistoryItem,
   type SyncInfo,
+  type TransactionStatus,
+  type UnspentOutput,
 } from "../chains/index.ts";
 import type { CoinConfig } from "../config/schema.ts";
 import type { Db } from "../db/database.ts";
@@ -19,6 +21,16 @@ export interface ChainRuntimeOptions {
   logger: Logger;
   /** Builds a backend for a coin; defaults to the configured kind. Tests pass their own peers' URLs through config. */
   createBackend?: (coin: CoinConfig, definition: CoinDefinition) => ChainBackend | null;
+  /** Fee rate (base units per vbyte) used when a backend has no estimate, and the least ever used. Default 1. */
+  feeFloorSatPerVbyte?: number;
+}
+
+/** A fee rate for sending: the backend's estimate, or the configured floor when it has none (or a lower one). */
+export interface FeeRate {
+  /** Base units per virtual byte, a decimal string (at most 3 decimals). */
+  satPerVbyte: string;
+  source: "estimate" | "floor";
+  targetBlocks: number;
 }
 
 export type ChainEventHandler = (currency: string, event: ChainEvent) => Promise<void>;
@@ -61,6 +73,33 @@ export class ChainRuntime {
     return Promise.all(scripts.map(async (s) => [s, await backend.history(s)] as const)).then(
       (pairs) => new Map(pairs),
     );
+  }
+
+  private running(currency: string): ChainBackend {
+    const backend = this.backends.get(currency.toLowerCase());
+    if (!backend) throw new Error(`no chain backend runs for ${currency}`);
+    return backend;
+  }
+
+  /** The fee rate to pay for confirmation within `targetBlocks`, never below the floor. */
+  async estimateFeeRate(currency: string, targetBlocks: number): Promise<FeeRate> {
+    const floor = this.options.feeFloorSatPerVbyte ?? 1;
+    const estimate = (await this.running(currency).estimateFee(targetBlocks)).satPerVbyte;
+    if (estimate === null || estimate < floor) return { satPerVbyte: String(floor), source: "floor", targetBlocks };
+    return { satPerVbyte: String(Math.ceil(estimate * 1000) / 1000), source: "estimate", targetBlocks };
+  }
+
+  listUnspent(currency: string, scripts: readonly string[]): Promise<UnspentOutput[]> {
+    return this.running(currency).listUnspent(scripts);
+  }
+
+  /** Idempotent: a transaction the network already has answers its txid. */
+  broadcast(currency: string, rawTxHex: string): Promise<string> {
+    return this.running(currency).broadcast(rawTxHex);
+  }
+
+  transactionStatus(currency: string, txid: string, rawTxHex?: string): Promise<TransactionStatus> {
+    return this.running(currency).transactionStatus(txid, rawTxHex);
   }
 
   watch(currency: string, scripts: string[]): void {

@@ -39,6 +39,25 @@ export interface FeeEstimate {
   satPerVbyte: number | null;
 }
 
+/** An output a wallet can spend. */
+export interface UnspentOutput {
+  txid: string;
+  vout: number;
+  /** Hex scriptPubKey. */
+  script: string;
+  amount: bigint;
+  /** Block height, or null while unconfirmed. */
+  height: number | null;
+}
+
+export type TransactionStatus =
+  | { state: "confirmed"; confirmations: number; height: number; blockHash: string }
+  | { state: "mempool" }
+  /** Another transaction spends one of its inputs (RBF or double-spend). */
+  | { state: "replaced" }
+  /** Neither in the mempool nor in the chain, inputs still unspent (dropped, or never relayed). */
+  | { state: "missing" };
+
 export interface SyncInfo {
   backend: "bitcoind" | "electrum";
   server: string;
@@ -73,8 +92,18 @@ export interface ChainBackend {
   /** The same for many scripts at once, where the backend can do it in fewer round trips. */
   historyMany?(scripts: readonly string[]): Promise<Map<string, ScriptHistoryItem[]>>;
   estimateFee(targetBlocks: number): Promise<FeeEstimate>;
-  /** Broadcasts a raw transaction (hex), returning its txid. */
+  /**
+   * Broadcasts a raw transaction (hex), returning its txid. Idempotent: a transaction already in the mempool or
+   * the chain answers its txid as a success, so a broadcast repeated after a crash is harmless.
+   */
   broadcast(rawTxHex: string): Promise<string>;
+  /** Outputs paying these scripts that are unspent, in the chain or the mempool, and not spent in the mempool. */
+  listUnspent(scripts: readonly string[]): Promise<UnspentOutput[]>;
+  /**
+   * Where a transaction stands. `rawTxHex` (the transaction itself) lets a backend tell a transaction whose inputs
+   * another one spent (`replaced`) from one that merely left the mempool (`missing`).
+   */
+  transactionStatus(txid: string, rawTxHex?: string): Promise<TransactionStatus>;
   syncInfo(): SyncInfo;
 }
 

@@ -10,6 +10,7 @@
 import { createHash, scryptSync } from "node:crypto";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { decodeTransaction } from "../../src/chains/bitcoin/bitcoind/tx-decoder.ts";
 import type { LitecoindNode } from "./litecoind.ts";
 
 interface IndexedTx {
@@ -66,6 +67,8 @@ export class NodeIndex {
   private mempool = new Map<string, { tx: IndexedTx; height: number }>();
   private readonly txCache = new Map<string, IndexedTx>();
   private histories = new Map<string, HistoryItem[]>();
+  /** Outpoints spent by a transaction in the chain or the mempool. */
+  private spent = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -213,6 +216,20 @@ export class NodeIndex {
       addOutputs(tx, height);
     }
     this.histories = histories;
+    this.spent = new Set([...this.chain.flatMap((b) => b.txs), ...pool.map((p) => p.tx)].flatMap((tx) => tx.inputs));
+  }
+
+  /** `blockchain.scripthash.listunspent`: outputs paying the script that nothing in the chain or mempool spends. */
+  async listUnspent(scripthash: string): Promise<{ tx_hash: string; tx_pos: number; height: number; value: number }[]> {
+    const out: { tx_hash: string; tx_pos: number; height: number; value: number }[] = [];
+    for (const item of this.history(scripthash)) {
+      const tx = decodeTransaction(await this.node.rpc.call<string>("getrawtransaction", [item.tx_hash, false]));
+      tx.outputs.forEach((o, vout) => {
+        if (electrumScriptHash(o.script) !== scripthash || this.spent.has(`${item.tx_hash}:${vout}`)) return;
+        out.push({ tx_hash: item.tx_hash, tx_pos: vout, height: Math.max(item.height, 0), value: Number(o.value) });
+      });
+    }
+    return out;
   }
 }
 
@@ -523,6 +540,8 @@ export class ElectrumTestServer {
         return connection.subscriptions.delete(String(params[0]));
       case "blockchain.scripthash.get_history":
         return this.history(String(params[0]));
+      case "blockchain.scripthash.listunspent":
+        return this.index.listUnspent(String(params[0]));
       case "blockchain.transaction.get": {
         if (this.forgotten.has(String(params[0])))
           throw new RpcFailure(2, "daemon error: No such mempool or blockchain transaction");

@@ -32,6 +32,8 @@ import type {
   ScriptHistoryItem,
   SyncInfo,
   TrackedTransaction,
+  TransactionStatus,
+  UnspentOutput,
 } from "../../ports.ts";
 import { decimalToBaseUnits } from "./exact-json.ts";
 import { BitcoindRpc, BitcoindRpcError, RpcCodes } from "./rpc-client.ts";
@@ -94,6 +96,12 @@ interface BlockHeader {
   /** -1 when the block is not on the node's active chain. */
   confirmations: number;
   previousblockhash?: string;
+}
+
+/** Core's answers for a transaction it already has: a repeated broadcast is a success. */
+function isAlreadyKnown(error: BitcoindRpcError): boolean {
+  if (error.code === RpcCodes.VERIFY_ALREADY_IN_CHAIN) return true;
+  return error.code === RpcCodes.VERIFY_REJECTED && /already[- ](in[- ]mempool|known)/i.test(error.message);
 }
 
 /** The outputs of `tx` paying a script of `watched`: one Set lookup per output. */
@@ -299,8 +307,61 @@ export class BitcoindBackend implements ChainBackend {
     return { targetBlocks, satPerVbyte: Number(perKvB) / 1000 };
   }
 
+  /** `sendrawtransaction`; "already in the chain" (or mempool, on nodes that say so) answers the txid. */
   async broadcast(rawTxHex: string): Promise<string> {
-    return this.rpc.call<string>("sendrawtransaction", [rawTxHex]);
+    try {
+      return await this.rpc.call<string>("sendrawtransaction", [rawTxHex]);
+    } catch (error) {
+      if (error instanceof BitcoindRpcError && isAlreadyKnown(error)) return decodeTransaction(rawTxHex).txid;
+      throw error;
+    }
+  }
+
+  /**
+   * Unspent outputs of the scripts: the UTXO set (`scantxoutset`) and the unconfirmed outputs this backend tracks,
+   * less those a mempool transaction spends (`gettxout` with the mempool).
+   */
+  async listUnspent(scripts: readonly string[]): Promise<UnspentOutput[]> {
+    const histories = await this.historyMany(scripts);
+    const candidates = [...histories.values()].flatMap((items) => items.flatMap((item) => item.outputs));
+    if (!candidates.length) return [];
+    const answers = await this.rpc.batch<unknown>(
+      candidates.map((o) => ({ method: "gettxout", params: [o.txid, o.vout, true] })),
+    );
+    const out: UnspentOutput[] = [];
+    candidates.forEach((o, i) => {
+      const answer = answers[i]!;
+      if (!answer.ok) throw answer.error;
+      if (answer.result === null) return;
+      out.push({ txid: o.txid, vout: o.vout, script: o.script, amount: o.amount, height: o.height });
+    });
+    return out;
+  }
+
+  /**
+   * `getrawtransaction` (needs `-txindex` for confirmed transactions that pay no wallet of the node) or the mempool;
+   * when neither knows it, an input spent elsewhere (`gettxout` null) means it was replaced.
+   */
+  async transactionStatus(txid: string, rawTxHex?: string): Promise<TransactionStatus> {
+    try {
+      const tx = (await this.rpc.call("getrawtransaction", [txid, true])) as {
+        confirmations?: number;
+        blockhash?: string;
+      };
+      if (tx.blockhash && (tx.confirmations ?? 0) > 0) {
+        const header = (await this.rpc.call("getblockheader", [tx.blockhash])) as { height: number };
+        return { state: "confirmed", confirmations: tx.confirmations!, height: header.height, blockHash: tx.blockhash };
+      }
+      return { state: "mempool" };
+    } catch (error) {
+      if (!(error instanceof BitcoindRpcError) || error.code !== RpcCodes.INVALID_ADDRESS_OR_KEY) throw error;
+    }
+    if (!rawTxHex) return { state: "missing" };
+    const inputs = decodeTransaction(rawTxHex).inputs;
+    const answers = await this.rpc.batch<unknown>(
+      inputs.map((i) => ({ method: "gettxout", params: [i.prevTxid, i.prevVout, true] })),
+    );
+    return answers.some((a) => a.ok && a.result === null) ? { state: "replaced" } : { state: "missing" };
   }
 
   syncInfo(): SyncInfo {

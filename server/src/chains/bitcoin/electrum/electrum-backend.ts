@@ -42,6 +42,8 @@ import type {
   ObservedOutput,
   ScriptHistoryItem,
   SyncInfo,
+  TransactionStatus,
+  UnspentOutput,
 } from "../../ports.ts";
 import { type DecodedTransaction, decodeTransaction, TxDecodeError } from "../bitcoind/tx-decoder.ts";
 import { type ChainParams, chainParams } from "./chain-params.ts";
@@ -411,12 +413,113 @@ export class ElectrumBackend implements ChainBackend {
   }
 
   private async requestBroadcast(s: Link, rawTxHex: string, decoded: DecodedTransaction): Promise<string> {
-    const txid = await s.client.request<unknown>("blockchain.transaction.broadcast", [rawTxHex]);
+    let txid: unknown;
+    try {
+      txid = await s.client.request<unknown>("blockchain.transaction.broadcast", [rawTxHex]);
+    } catch (error) {
+      // A rejected rebroadcast of a transaction the server already has is a success (at-most-once sends rely on it).
+      if (error instanceof ElectrumRpcError && !decoded.mweb && (await this.knows(s, decoded.txid)))
+        return decoded.txid;
+      throw error;
+    }
     if (typeof txid !== "string" || !HASH_HEX.test(txid))
       throw s.client.protocolError("blockchain.transaction.broadcast returned no txid");
     if (!decoded.mweb && txid !== decoded.txid)
       throw s.client.protocolError(`broadcast returned txid ${txid}, the transaction is ${decoded.txid}`);
     return txid;
+  }
+
+  private async knows(s: Link, txid: string): Promise<boolean> {
+    try {
+      await this.getTransactions(s, [txid]);
+      return true;
+    } catch (error) {
+      if (error instanceof ElectrumRpcError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * `blockchain.scripthash.listunspent` for each script; amounts and scripts are read from the transactions
+   * themselves (checked against their txids), not taken from the server's list.
+   */
+  async listUnspent(scripts: readonly string[]): Promise<UnspentOutput[]> {
+    const s = await this.readyLink();
+    return this.failOverOnLies(s, async () => {
+      const out: UnspentOutput[] = [];
+      for (const script of scripts) {
+        const hex = script.toLowerCase();
+        const items = await s.client.request<unknown>("blockchain.scripthash.listunspent", [scriptHash(hex)]);
+        if (!Array.isArray(items)) throw s.client.protocolError("listunspent did not return a list");
+        const entries = items.map((item) => {
+          const i = item as { tx_hash?: unknown; tx_pos?: unknown; height?: unknown };
+          if (typeof i?.tx_hash !== "string" || !HASH_HEX.test(i.tx_hash) || !Number.isSafeInteger(i.tx_pos))
+            throw s.client.protocolError("malformed listunspent entry");
+          return { txid: i.tx_hash, vout: i.tx_pos as number, height: Number(i.height ?? 0) };
+        });
+        const txs = await this.getTransactions(
+          s,
+          entries.map((e) => e.txid),
+        );
+        for (const e of entries) {
+          const output = txs.get(e.txid)!.outputs[e.vout];
+          if (!output || output.script !== hex) throw s.client.protocolError(`${e.txid}:${e.vout} does not pay ${hex}`);
+          out.push({
+            txid: e.txid,
+            vout: e.vout,
+            script: hex,
+            amount: output.value,
+            height: e.height > 0 ? e.height : null,
+          });
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Found through the history of the transaction's first output script; a confirmation is proven by its merkle
+   * branch. A transaction the server does not know is `replaced` when one of its inputs is no longer unspent.
+   */
+  async transactionStatus(txid: string, rawTxHex?: string): Promise<TransactionStatus> {
+    const s = await this.readyLink();
+    return this.failOverOnLies(s, async () => {
+      let tx: DecodedTransaction | undefined;
+      try {
+        tx = (await this.getTransactions(s, [txid])).get(txid);
+      } catch (error) {
+        if (!(error instanceof ElectrumRpcError)) throw error;
+      }
+      if (tx && tx.outputs.length > 0) {
+        const items = this.checkHistory(
+          s,
+          await s.client.request("blockchain.scripthash.get_history", [scriptHash(tx.outputs[0]!.script)]),
+        );
+        const item = items.find((i) => i.tx_hash === txid);
+        const tip = this.chain.tip;
+        if (item && item.height > 0 && tip && item.height <= tip.height) {
+          const header = await this.verifyInclusion(s, txid, item.height);
+          return {
+            state: "confirmed",
+            confirmations: tip.height - item.height + 1,
+            height: item.height,
+            blockHash: header.hash,
+          };
+        }
+        if (item) return { state: "mempool" };
+      }
+      if (!rawTxHex) return { state: "missing" };
+      for (const input of decodeTransaction(rawTxHex).inputs) {
+        const parent = (await this.getTransactions(s, [input.prevTxid])).get(input.prevTxid)!;
+        const script = parent.outputs[input.prevVout]?.script;
+        if (!script) continue;
+        const unspent = await s.client.request<unknown>("blockchain.scripthash.listunspent", [scriptHash(script)]);
+        const list = Array.isArray(unspent) ? (unspent as { tx_hash?: string; tx_pos?: number }[]) : [];
+        if (!list.some((u) => u.tx_hash === input.prevTxid && u.tx_pos === input.prevVout))
+          return { state: "replaced" };
+      }
+      return { state: "missing" };
+    });
   }
 
   /** Runs a request of the public API; a server caught serving invalid data is dropped (and failed over). */
