@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Big } from "../src/kernel/money.ts";
 import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
 import { WsClient } from "./helpers/live-clients.ts";
 import { Receiver } from "./helpers/receiver.ts";
@@ -276,6 +277,50 @@ describe("invoices on a litecoin regtest chain", () => {
     expect(replaced.tx_hashes).toEqual([bumped.txid]);
     await node.mine(1);
     await until(created.id, (i) => i.status === "complete", "complete with the replacement");
+  });
+
+  it("takes a double-spent payment back: a conflicting transaction mined instead leaves the money gone", async () => {
+    const store = await storeWithWallet({ transaction_speed: 1 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.4", currency: "LTC", store_id: store.id } })
+    ).json();
+    const paying = await node.send(created.payments[0].payment_address, "0.4", { replaceable: true });
+    await until(created.id, (i) => i.status === "paid", "paid by the first transaction");
+
+    // The payer spends the same coins again, to itself, with a higher fee, and that transaction is mined.
+    const original = await node.call<{ vin: { txid: string; vout: number }[] }>("getrawtransaction", paying, true);
+    let inputs = new Big(0);
+    for (const input of original.vin) {
+      const previous = await node.call<{ vout: { value: string }[] }>("getrawtransaction", input.txid, true);
+      inputs = inputs.plus(previous.vout[input.vout]!.value);
+    }
+    const self = await node.newAddress("bech32");
+    const unsigned = await node.call<string>(
+      "createrawtransaction",
+      original.vin.map((i) => ({ txid: i.txid, vout: i.vout })),
+      { [self.address]: inputs.minus("0.01").toFixed(8) },
+    );
+    const signed = await node.walletCall<{ hex: string; complete: boolean }>("signrawtransactionwithwallet", unsigned);
+    expect(signed.complete).toBe(true);
+    const conflicting = await node.call<string>("sendrawtransaction", signed.hex);
+    await node.mine(1);
+
+    const back = await until(
+      created.id,
+      (i) => i.ledger.some((p: { txid: string; state: string }) => p.txid === paying && p.state === "replaced"),
+      "the double-spent payment marked replaced",
+    );
+    expect(back).toMatchObject({ status: "pending", sent_amount: "0" });
+    expect(back.ledger.map((p: { txid: string }) => p.txid)).not.toContain(conflicting);
+
+    // Once it expires with the money gone, the invoice is invalid with failed_confirm, not silently expired.
+    await app.till.db.kysely
+      .updateTable("invoices")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", created.id)
+      .execute();
+    await app.till.services.tracker.refresh(created.id);
+    expect(await invoice(created.id)).toMatchObject({ status: "invalid", exception_status: "failed_confirm" });
   });
 
   it("sells products: checks stock at creation and takes them off the stock once, when the invoice completes", async () => {

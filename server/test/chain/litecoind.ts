@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -89,6 +90,7 @@ export interface LitecoindNode {
 export async function startLitecoind(
   options: { extraArgs?: string[]; initialBlocks?: number } = {},
 ): Promise<LitecoindNode> {
+  if (!existsSync(LITECOIND)) throw new Error(`${LITECOIND} is missing: install Debian's litecoind (.ci/run does)`);
   const datadir = await mkdtemp(join(tmpdir(), "till-ltc-"));
   const rpcPort = await freePort();
   const p2pPort = await freePort();
