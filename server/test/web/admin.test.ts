@@ -1,0 +1,392 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { deflateSync } from "node:zlib";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LitecoindNode, startLitecoind, waitFor } from "../chain/litecoind.ts";
+import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { createListeningApp, type ListeningApp } from "../helpers/web-app.ts";
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../../../docs/screenshots");
+const EMAIL = "owner@example.com";
+const PASSWORD = "correct horse battery";
+const TOKEN_KEY = "till.admin.token";
+
+/** A valid 1×1 PNG, built here so the product image upload passes the server's content check. */
+function tinyPng(): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([length, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(1, 0);
+  header.writeUInt32BE(1, 4);
+  header[8] = 8;
+  header[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(Buffer.from([0, 30, 94, 255]))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+describe("the admin panel in Chromium", () => {
+  let node: LitecoindNode;
+  let app: ListeningApp;
+  let browser: TestBrowser;
+  let page: Page;
+  let token: string;
+  let storeId: string;
+
+  const api = async <T = any>(method: string, url: string, body?: unknown, as = token): Promise<T> => {
+    const response = await app.call(method, url, { token: as, body });
+    expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(200);
+    return response.json() as T;
+  };
+  const open = async (route: string) => {
+    await page.goto(app.baseUrl + route);
+    await page.getByRole("navigation", { name: "Main" }).waitFor();
+  };
+  const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `admin-${name}.png`) });
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    node = await startLitecoind();
+    app = await createListeningApp({
+      TILL_CRYPTOS: "ltc",
+      LTC_NETWORK: "regtest",
+      LTC_BACKEND: "bitcoind",
+      LTC_BITCOIND_URL: node.url,
+      LTC_POLL_INTERVAL_MS: "100",
+      TILL_FIXED_RATES: "LTC_USD=80",
+      // A web build made elsewhere (e.g. while web/dist is being rebuilt) can be pointed at.
+      ...(process.env.TILL_WEB_DIR ? { TILL_WEB_DIR: process.env.TILL_WEB_DIR } : {}),
+    });
+    await app.till.startWatchers();
+    app.till.services.jobs.start();
+    browser = await launchBrowser();
+    page = await browser.page({ viewport: { width: 1280, height: 860 }, colorScheme: "light" });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await node?.stop();
+  });
+
+  it("registers the first user in the UI, who becomes superuser and lands on the dashboard", async () => {
+    await page.goto(`${app.baseUrl}/admin`);
+    await page.getByRole("button", { name: "Create an account" }).click();
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.getByRole("link", { name: "Server settings" }).waitFor();
+    token = (await page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY))!;
+    expect((await api("GET", "/users/me")).is_superuser).toBe(true);
+  });
+
+  it("creates a wallet from a vpub, a store and a product with an image in the UI", async () => {
+    const { key } = await api<{ key: string }>("POST", "/wallets/create", { currency: "ltc" });
+    expect(key).toMatch(/^vpub/);
+    await open("/admin/wallets");
+    await page.getByRole("button", { name: "New wallet" }).click();
+    const walletDialog = page.getByRole("dialog", { name: "New wallet" });
+    await walletDialog.getByLabel("Name").fill("Regtest LTC");
+    await walletDialog.getByLabel("Currency").selectOption("ltc");
+    await walletDialog.getByLabel(/Public key/).fill(key);
+    await walletDialog.getByRole("button", { name: "Create" }).click();
+    await walletDialog.waitFor({ state: "detached" });
+    await page.getByRole("link", { name: "Regtest LTC" }).waitFor();
+    const [wallet] = (await api("GET", "/wallets")).result;
+    expect(wallet).toMatchObject({ name: "Regtest LTC", currency: "ltc", xpub: key });
+
+    await page.getByRole("button", { name: "Expand row" }).click();
+    await page.getByText(key, { exact: true }).waitFor();
+
+    await page.getByRole("link", { name: "Regtest LTC" }).click();
+    await page.getByRole("heading", { name: /Regtest LTC/ }).waitFor();
+    await page.getByRole("button", { name: "Hand out a new address" }).click();
+    await page
+      .getByRole("table", { name: "Addresses" })
+      .getByText(/^rltc1/)
+      .waitFor();
+
+    await page.getByRole("link", { name: "Stores" }).click();
+    await page.getByRole("button", { name: "New store" }).click();
+    const storeDialog = page.getByRole("dialog", { name: "New store" });
+    await storeDialog.getByLabel("Name").fill("Corner Shop");
+    await storeDialog.getByLabel("Wallets").selectOption([wallet.id]);
+    await storeDialog.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("link", { name: "Corner Shop" }).waitFor();
+    const [store] = (await api("GET", "/stores")).result;
+    expect(store).toMatchObject({ name: "Corner Shop", default_currency: "USD", wallets: [wallet.id] });
+    storeId = store.id;
+
+    await page.getByRole("link", { name: "Products" }).click();
+    await page.getByRole("button", { name: "New product" }).click();
+    const productDialog = page.getByRole("dialog", { name: "New product" });
+    await productDialog.getByLabel("Name").fill("Coffee beans");
+    await productDialog.getByLabel("Price").fill("12.50");
+    await productDialog.getByLabel("Store").selectOption(storeId);
+    await productDialog
+      .getByLabel("Image")
+      .setInputFiles({ name: "beans.png", mimeType: "image/png", buffer: tinyPng() });
+    await productDialog.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("cell", { name: "Coffee beans" }).waitFor();
+    const [product] = (await api("GET", "/products")).result;
+    expect(product).toMatchObject({ name: "Coffee beans", price: "12.50", store_id: storeId });
+    expect(product.image).toMatch(/^images\/products\//);
+    await page.locator(`tr[data-row-id="${product.id}"] img.thumb`).waitFor();
+  });
+
+  it("shows the API's validation error inside the dialog next to the field; Escape closes the dialog", async () => {
+    await open("/admin/products");
+    await page.getByRole("button", { name: "New product" }).click();
+    const dialog = page.getByRole("dialog", { name: "New product" });
+    // The browser moves focus into the modal.
+    expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await dialog.getByLabel("Name").fill("Broken");
+    await dialog.getByLabel("Price").fill("-5");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    const priceField = dialog.locator(".field", { has: page.getByLabel("Price") });
+    const message = priceField.locator(".field-error");
+    await message.waitFor();
+    expect(await message.textContent()).toMatch(/0|greater|negative/i);
+    expect(await dialog.getByLabel("Price").getAttribute("aria-invalid")).toBe("true");
+    expect(
+      await dialog
+        .locator(".field", { has: page.getByLabel("Name") })
+        .locator(".field-error")
+        .count(),
+    ).toBe(0);
+    await screenshot("dialog");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect((await api("GET", "/products")).count).toBe(1);
+  });
+
+  it("searches, sorts and batch-deletes in the datatable", async () => {
+    for (const name of ["bravo-note", "alpha-note", "charlie-note"]) {
+      await api("POST", "/templates", { name, text: `Hello from ${name}` });
+    }
+    await open("/admin/templates");
+    const table = page.getByRole("region", { name: "Templates" }).getByRole("table");
+    const names = () => table.locator("tbody tr td:nth-child(3)").allTextContents();
+    await waitFor(async () => (await names()).length === 3 || undefined, "three templates listed");
+
+    await page.getByRole("searchbox", { name: "Search" }).fill("bravo");
+    await waitFor(async () => JSON.stringify(await names()) === '["bravo-note"]' || undefined, "search result");
+    await page.getByRole("searchbox", { name: "Search" }).fill("");
+
+    await table.getByRole("button", { name: "Name" }).click();
+    await waitFor(
+      async () => JSON.stringify(await names()) === '["alpha-note","bravo-note","charlie-note"]' || undefined,
+      "ascending by name",
+    );
+    await table.getByRole("button", { name: /Name/ }).click();
+    await waitFor(
+      async () => JSON.stringify(await names()) === '["charlie-note","bravo-note","alpha-note"]' || undefined,
+      "descending by name",
+    );
+    expect(await table.locator("th[aria-sort]").getAttribute("aria-sort")).toBe("descending");
+
+    const ids = Object.fromEntries(
+      (await api("GET", "/templates")).result.map((t: { id: string; name: string }) => [t.name, t.id]),
+    );
+    await page.getByRole("checkbox", { name: `Select row ${ids["alpha-note"]}` }).check();
+    await page.getByRole("checkbox", { name: `Select row ${ids["charlie-note"]}` }).check();
+    await page.getByRole("region", { name: "Batch actions" }).getByText("2 selected").waitFor();
+    await screenshot("datatable");
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Delete selected" }).click();
+    await waitFor(async () => JSON.stringify(await names()) === '["bravo-note"]' || undefined, "after batch delete");
+    const left = await api("GET", "/templates");
+    expect(left.result.map((t: { name: string }) => t.name)).toEqual(["bravo-note"]);
+  });
+
+  it("lists an invoice created through the API, paid on chain, with its payments ledger in an expandable row", async () => {
+    const invoice = await api("POST", "/invoices", { price: "8", store_id: storeId, order_id: "order-42" });
+    const method = invoice.payments[0];
+    const txid = await node.send(method.payment_address, method.amount);
+    // The store needs no confirmation (transaction speed 0), so a payment seen in the mempool settles it.
+    const paid = await waitFor(async () => {
+      const current = await api("GET", `/invoices/${invoice.id}`);
+      return current.ledger.length > 0 && current.status !== "pending" ? current : undefined;
+    }, "the payment in the ledger");
+    const pending = await api("POST", "/invoices", { price: "3", store_id: storeId, order_id: "order-43" });
+
+    await open("/admin/invoices");
+    const row = page.locator(`tr[data-row-id="${invoice.id}"]`);
+    await row.getByText(paid.status, { exact: true }).waitFor();
+    const status = page.getByRole("combobox", { name: "Status" });
+    await status.selectOption("expired");
+    await row.waitFor({ state: "detached" });
+    await status.selectOption(paid.status);
+    await row.getByRole("button", { name: "Expand row" }).click();
+    const ledger = page.getByRole("table", { name: "Payments ledger" });
+    await ledger.getByText(txid, { exact: true }).waitFor();
+    expect(await ledger.locator("tbody tr").count()).toBe(1);
+    expect(await ledger.textContent()).toContain(`${method.amount} LTC`);
+    await screenshot("invoices");
+
+    // The invoice-specific batch commands.
+    await status.selectOption("pending");
+    const pendingRow = page.locator(`tr[data-row-id="${pending.id}"]`);
+    await pendingRow.getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Mark invalid" }).click();
+    await pendingRow.waitFor({ state: "detached" });
+    expect((await api("GET", `/invoices/${pending.id}`)).status).toBe("invalid");
+  });
+
+  it("edits checkout settings and adds a webhook on the store settings page", async () => {
+    await open(`/admin/stores/${storeId}`);
+    const checkout = page.getByRole("region", { name: "Checkout settings" });
+    await checkout.getByLabel("Invoice expiration (minutes)").fill("45");
+    await checkout.getByLabel("Ask the buyer's email").check();
+    await checkout.getByRole("button", { name: "Save" }).click();
+    await checkout.getByText("Saved.").waitFor();
+    const store = await api("GET", `/stores/${storeId}`);
+    expect(store.checkout_settings).toMatchObject({ expiration: 45, email_required: true });
+
+    await checkout.getByLabel("Confirmations required (0–6)").fill("9");
+    await checkout.getByRole("button", { name: "Save" }).click();
+    await checkout
+      .locator(".field", { has: page.getByLabel("Confirmations required (0–6)") })
+      .locator(".field-error")
+      .waitFor();
+
+    const webhooks = page.getByRole("region", { name: "Webhooks" });
+    await webhooks.getByRole("button", { name: "Add webhook" }).click();
+    const dialog = page.getByRole("dialog", { name: "New webhook" });
+    await dialog.getByLabel("URL").fill("https://example.com/hooks/till");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await webhooks.getByText("Signing secret (shown once)").waitFor();
+    await webhooks.getByText("https://example.com/hooks/till").waitFor();
+
+    const rules = page.getByRole("region", { name: "Rate rules" });
+    await rules.getByLabel("Rules").fill("X_USD = fixed(X_USD) * 1.1");
+    await rules.getByRole("button", { name: "Save and preview" }).click();
+    const preview = rules.getByRole("table", { name: "Rate preview" });
+    await preview.getByRole("cell", { name: "LTC_USD", exact: true }).waitFor();
+    expect(await preview.locator("tbody td:nth-child(2)").textContent()).toBe("88");
+    await page.getByRole("heading", { name: "Corner Shop settings" }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "admin-store-settings.png"), fullPage: true });
+  });
+
+  it("creates an API token with a per-object scope and shows it only once", async () => {
+    await open("/admin/profile");
+    await page.getByRole("button", { name: "New token" }).click();
+    const dialog = page.getByRole("dialog", { name: "New API token" });
+    await dialog.getByLabel("Name (app id)").fill("pos-terminal");
+    await dialog.getByRole("checkbox", { name: "invoice_management" }).check();
+    await dialog.getByRole("combobox", { name: "Scope" }).selectOption("store_management");
+    await dialog.getByRole("combobox", { name: "Object" }).selectOption(storeId);
+    await dialog.getByRole("button", { name: "Add" }).click();
+    expect(await dialog.getByTestId("selected-scopes").textContent()).toBe(
+      `invoice_management, store_management:${storeId}`,
+    );
+    await dialog.getByRole("button", { name: "Create token" }).click();
+    const shown = page.getByTestId("new-token");
+    await shown.waitFor();
+    const secret = (await shown.textContent())!.trim();
+    expect(secret.length).toBeGreaterThan(20);
+    const tokens = await api("GET", "/token", undefined);
+    const created = tokens.result.find((t: { app_id: string }) => t.app_id === "pos-terminal");
+    expect(created.permissions).toEqual(["invoice_management", `store_management:${storeId}`]);
+    expect((await app.call("GET", `/stores/${storeId}`, { token: secret })).statusCode).toBe(200);
+    expect((await app.call("GET", "/wallets", { token: secret })).statusCode).toBe(403);
+    // Listed afterwards without the secret, and gone from the page once reloaded.
+    await page.getByRole("cell", { name: "pos-terminal" }).waitFor();
+    await page.reload();
+    await page.getByRole("cell", { name: "pos-terminal" }).waitFor();
+    expect(await page.getByTestId("new-token").count()).toBe(0);
+    expect(await page.content()).not.toContain(secret);
+  });
+
+  it("switches to dark mode, keeps the choice, and follows the system theme by default", async () => {
+    await open("/admin");
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(await background()).toBe("rgb(255, 255, 255)");
+    await page.getByRole("combobox", { name: "Theme" }).selectOption("dark");
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    expect(await background()).toBe("rgb(18, 20, 23)");
+    await page.reload();
+    await page.getByRole("navigation", { name: "Main" }).waitFor();
+    expect(await background()).toBe("rgb(18, 20, 23)");
+    await page.getByRole("combobox", { name: "Theme" }).selectOption("system");
+    expect(await background()).toBe("rgb(255, 255, 255)");
+
+    const darkSystem = await browser.page({ colorScheme: "dark" });
+    await darkSystem.addInitScript(([key, value]) => localStorage.setItem(key!, value!), [TOKEN_KEY, token]);
+    await darkSystem.goto(`${app.baseUrl}/admin`);
+    await darkSystem.getByRole("heading", { name: "Dashboard" }).waitFor();
+    expect(await darkSystem.evaluate(() => document.documentElement.dataset.theme)).toBeUndefined();
+    expect(await darkSystem.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+      "rgb(18, 20, 23)",
+    );
+  });
+
+  it("is usable on a 360 px wide phone: the navigation collapses into a menu and nothing scrolls sideways", async () => {
+    const phone = await browser.page({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await phone.addInitScript(([key, value]) => localStorage.setItem(key!, value!), [TOKEN_KEY, token]);
+    const noSideScroll = () =>
+      phone.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    for (const route of ["/admin", "/admin/invoices", `/admin/stores/${storeId}`]) {
+      await phone.goto(app.baseUrl + route);
+      await phone.getByRole("button", { name: "Menu" }).waitFor();
+      await phone.locator("h1").first().waitFor();
+      expect(await noSideScroll(), route).toBe(true);
+    }
+    const nav = phone.getByRole("navigation", { name: "Main" });
+    expect(await nav.isVisible()).toBe(false);
+    await phone.getByRole("button", { name: "Menu" }).click();
+    await nav.getByRole("link", { name: "Products" }).click();
+    await phone.getByRole("heading", { name: "Products" }).waitFor();
+    expect(phone.url()).toBe(`${app.baseUrl}/admin/products`);
+    expect(await nav.isVisible()).toBe(false);
+    expect(await noSideScroll()).toBe(true);
+  });
+
+  it("logs out, refuses a wrong password with a clear message and logs back in", async () => {
+    await open("/admin");
+    await page.getByRole("combobox", { name: "Theme" }).selectOption("light");
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.getByRole("img", { name: /Daily sales in USD/ }).waitFor();
+    await screenshot("dashboard");
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("heading", { name: "Sign in to Till" }).waitFor();
+    expect(await page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY)).toBeNull();
+    expect((await app.call("GET", "/users/me", { token })).statusCode).toBe(401);
+
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("Wrong email or password.").waitFor();
+    await page.getByLabel("Email").fill("nobody@example.com");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("No account with this email.").waitFor();
+
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    token = (await page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY))!;
+    expect((await api("GET", "/users/me")).email).toBe(EMAIL);
+  });
+});
