@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../shared/api.ts";
 import { Preferences } from "../shared/controls.tsx";
 import { useI18n } from "../shared/i18n.ts";
-import { formatAmount } from "../shared/money.ts";
+import { formatAmount, trimZeros } from "../shared/money.ts";
 import { applyTheme, storedTheme } from "../shared/theme.ts";
 import { CustomerForm } from "./CustomerForm.tsx";
 import { followInvoice } from "./live.ts";
@@ -149,6 +149,8 @@ export function CheckoutPage({ invoiceId }: { invoiceId: string }) {
   const methods = invoice.payments;
   const method =
     methods.find((m) => m.id === selected) ?? methods.find((m) => m.id === invoice.payment_id) ?? methods[0];
+  // An invoice priced in a coin shows its price without the coin's eight trailing decimals.
+  const pricedInCoin = methods.some((m) => m.name === invoice.currency.toUpperCase());
 
   return (
     <div className="checkout" data-status={invoice.status}>
@@ -157,7 +159,7 @@ export function CheckoutPage({ invoiceId }: { invoiceId: string }) {
         <div className="summary">
           <h1 className="visually-hidden">{t("invoice")}</h1>
           <div className="fiat-amount" data-testid="fiat-amount">
-            {formatAmount(invoice.price, language)} {invoice.currency}
+            {formatAmount(pricedInCoin ? trimZeros(invoice.price) : invoice.price, language)} {invoice.currency}
           </div>
           <div className="muted small">
             {t("invoice")} {invoice.order_id ? `#${invoice.order_id}` : invoice.id}

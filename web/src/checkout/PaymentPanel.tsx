@@ -57,9 +57,11 @@ export function PaymentPanel({ invoice, method, methods, onSelect, showFee }: Pr
           <div className="crypto-amount" data-testid="amount">
             {formatAmount(amount, language)} <span className="symbol">{method.name}</span>
           </div>
-          <div className="muted small" data-testid="rate">
-            {t("rate")}: 1 {method.name} = {method.rate_str}
-          </div>
+          {invoice.currency.toUpperCase() !== method.name && (
+            <div className="muted small" data-testid="rate">
+              {t("rate")}: 1 {method.name} = {method.rate_str}
+            </div>
+          )}
         </div>
         <CopyButton text={amount} label={t("copy_amount")} />
       </div>
