@@ -43,12 +43,16 @@ export class InvoiceRepository extends CrudRepository<"invoices"> {
     return (this.db.dialect === "postgres" ? query.forUpdate() : query).executeTakeFirst();
   }
 
+  /** Writes an invoice and its payment methods; answers both as stored (defaults filled in), without a re-read. */
   async insertInvoice(
     row: Insertable<InvoicesTable>,
     methods: Insertable<InvoicePaymentMethodsTable>[],
-  ): Promise<void> {
-    await this.db.kysely.insertInto("invoices").values(row).execute();
-    if (methods.length) await this.db.kysely.insertInto("invoice_payment_methods").values(methods).execute();
+  ): Promise<{ invoice: InvoiceRow; methods: MethodRow[] }> {
+    const invoice = await this.db.kysely.insertInto("invoices").values(row).returningAll().executeTakeFirstOrThrow();
+    const stored = methods.length
+      ? await this.db.kysely.insertInto("invoice_payment_methods").values(methods).returningAll().execute()
+      : [];
+    return { invoice, methods: stored.sort((a, b) => a.position - b.position) };
   }
 
   setState(id: string, fields: Updateable<InvoicesTable>): Promise<unknown> {

@@ -10,7 +10,7 @@ import { Big, normalizeDecimal } from "../../kernel/money.ts";
 import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
 import { bestDiscount, discountedPrice } from "./discount-rules.ts";
 import { type InvoiceView, presentInvoice } from "./invoice.presenter.ts";
-import type { InvoiceRepository, InvoiceRow } from "./invoice.repository.ts";
+import type { InvoiceRepository, InvoiceRow, MethodRow, PaymentRow } from "./invoice.repository.ts";
 import type { CreateInvoiceInput, InvoicePatch } from "./invoice.schemas.ts";
 import { markCompleteOptions } from "./invoice.schemas.ts";
 import { snapshotColumns } from "./invoice-mapping.ts";
@@ -105,22 +105,31 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
       this.invoices.productLines(ids),
     ]);
     const now = new Date();
-    return list.map((row) => {
-      const view = presentInvoice(
+    return list.map((row) =>
+      this.presentOne(
         row,
         methods.filter((m) => m.invoice_id === row.id),
         payments.filter((p) => p.invoice_id === row.id),
-        this.safeDivisibility(row.currency),
+        products.filter((p) => p.invoice_id === row.id),
         now,
-      );
-      const lines = products.filter((p) => p.invoice_id === row.id);
-      return {
-        ...view,
-        products: lines.map((l) => l.product_id),
-        product_names: Object.fromEntries(lines.map((l) => [l.product_id, l.name ?? ""])),
-        product_quantities: Object.fromEntries(lines.map((l) => [l.product_id, l.count])),
-      };
-    });
+      ),
+    );
+  }
+
+  private presentOne(
+    row: InvoiceRow,
+    methods: MethodRow[],
+    payments: PaymentRow[],
+    lines: readonly { product_id: string; count: number; name: string | null }[],
+    now: Date,
+  ): InvoiceView {
+    const view = presentInvoice(row, methods, payments, this.safeDivisibility(row.currency), now);
+    return {
+      ...view,
+      products: lines.map((l) => l.product_id),
+      product_names: Object.fromEntries(lines.map((l) => [l.product_id, l.name ?? ""])),
+      product_quantities: Object.fromEntries(lines.map((l) => [l.product_id, l.count])),
+    };
   }
 
   private safeDivisibility(currency: string): number {
@@ -206,39 +215,41 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
       throw unprocessable("No payment methods available: the store's wallets are on coins this server does not run");
     const created = now.toISOString();
     const state = snapshotColumns(initialSnapshot(), []);
-    await this.invoices.db.transaction(() =>
-      this.invoices
-        .insertInvoice(
-          {
-            id,
-            user_id: store.user_id,
-            store_id: store.id,
-            price: normalizeDecimal(price),
-            currency,
-            expiration,
-            buyer_email: input.buyer_email ?? "",
-            shipping_address: input.shipping_address,
-            notes: input.notes,
-            notification_url: input.notification_url ?? "",
-            redirect_url: input.redirect_url ?? "",
-            order_id: input.order_id,
-            promocode: input.promocode ?? "",
-            discount: methods[0]!.discount ?? null,
-            payment_methods: toJson(methods.map((m) => m.wallet_id)),
-            creation_time: isoNow(),
-            expires_at: new Date(now.getTime() + expiration * 60_000).toISOString(),
-            metadata: toJson(input.metadata),
-            created,
-            updated: created,
-            ...state,
-          },
-          methods,
-        )
-        .then(() => this.invoices.insertProducts(id, lines))
-        .then(() => this.deps.created(id, store.id)),
-    );
+    const stored = await this.invoices.db.transaction(async () => {
+      const written = await this.invoices.insertInvoice(
+        {
+          id,
+          user_id: store.user_id,
+          store_id: store.id,
+          price: normalizeDecimal(price),
+          currency,
+          expiration,
+          buyer_email: input.buyer_email ?? "",
+          shipping_address: input.shipping_address,
+          notes: input.notes,
+          notification_url: input.notification_url ?? "",
+          redirect_url: input.redirect_url ?? "",
+          order_id: input.order_id,
+          promocode: input.promocode ?? "",
+          discount: methods[0]!.discount ?? null,
+          payment_methods: toJson(methods.map((m) => m.wallet_id)),
+          creation_time: isoNow(),
+          expires_at: new Date(now.getTime() + expiration * 60_000).toISOString(),
+          metadata: toJson(input.metadata),
+          created,
+          updated: created,
+          ...state,
+        },
+        methods,
+      );
+      await this.invoices.insertProducts(id, lines);
+      await this.deps.created(id, store.id);
+      return written;
+    });
     this.deps.tracked(id, new Date(now.getTime() + expiration * 60_000));
-    return this.getPublic(id);
+    // Answered from what was written: a new invoice has no payments yet.
+    const productRows = lines.map((l) => ({ product_id: l.productId, count: l.count, name: l.name }));
+    return this.presentOne(stored.invoice, stored.methods, [], productRows, now);
   }
 
   /** Bitcart's `products`: a list of ids (one each) or a map id → quantity; every one must be in stock at this store. */
@@ -254,7 +265,11 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
         throw invalidField(["products"], `Not enough stock of ${product.name}: ${product.quantity} left`);
       }
     }
-    return [...counts].map(([productId, count]) => ({ productId, count }));
+    return [...counts].map(([productId, count]) => ({
+      productId,
+      count,
+      name: found.find((p) => p.id === productId)!.name,
+    }));
   }
 
   /** Sold units leave the stock once per invoice, when it first completes (the caller deduplicates). */
