@@ -140,6 +140,29 @@ describe("buying in the store and paying at the checkout", () => {
     await expect.poll(() => page.getByTestId("fiat-amount").textContent()).toBe("12.38 USD");
   });
 
+  it("fits a 360 px wide phone screen on the grid, the cart and the keypad", async () => {
+    const store = await shop.storeWithWallet({ email_required: true });
+    await shop.product(store.id, { name: "A product with a rather long name that has to wrap", price: "1234567.89" });
+    const page = await browser.page({ viewport: { width: 360, height: 740 }, locale: "ru-RU", isMobile: true });
+    const overflow = () =>
+      page.evaluate(() => {
+        const root = (
+          globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+        ).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+    await page.goto(`${shop.app.baseUrl}/store/${store.id}`);
+    await page.getByTestId("product-card").waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByRole("button", { name: /^В корзину/ }).click();
+    await page.getByTestId("nav-cart").click();
+    await page.getByTestId("cart-line").waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByTestId("nav-pos").click();
+    await page.getByTestId("pos-charge").waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  });
+
   it("hides the keypad when the store turns the POS screen off", async () => {
     const store = await shop.storeWithWallet({ pos_screen_enabled: false });
     const page = await browser.page();
