@@ -321,7 +321,9 @@ describe("HTTP conventions", () => {
     it("shows them to a superuser", async () => {
       const response = await app.call("GET", "/manage/policies", { token: admin.token });
       expect(response.statusCode).toBe(200);
-      expect(response.json().captcha_secretkey).toBe("captcha-secret-value");
+      // The captcha secret is sealed at rest and never answered, even to a superuser.
+      expect(response.json().captcha_secretkey).toBe("");
+      expect(response.json().captcha_secretkey_set).toBe(true);
       expect(response.json().email_settings).toMatchObject({ host: "", port: 25, auth_mode: "starttls", password: "" });
     });
 
@@ -393,7 +395,8 @@ describe("HTTP conventions", () => {
         discourage_index: true,
         admin_theme_url: "https://theme.example/admin.css",
         captcha_type: "hcaptcha",
-        captcha_secretkey: "captcha-secret-value",
+        captcha_secretkey: "",
+        captcha_secretkey_set: true,
         captcha_sitekey: "site-key",
       });
       expect(second.json().email_settings.host).toBe("smtp.example.com");

@@ -360,6 +360,7 @@ describe("stores", () => {
       password: "",
       password_set: true,
       auth_mode: "starttls",
+      verify_tls: true,
     });
     const row = await app.till.db.kysely
       .selectFrom("stores")

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
+import { fromJson } from "../db/json.ts";
 import type { TillConfig } from "../config/schema.ts";
 import { type Db, openDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrator.ts";
@@ -16,6 +17,16 @@ import { SecretBox } from "../kernel/secret-box.ts";
 import { registerChainRoutes } from "../modules/chain/index.ts";
 import { registerCryptoRateRoutes, registerCryptoRoutes } from "../modules/cryptos/index.ts";
 import { DiscountRepository, DiscountsService, registerDiscountRoutes } from "../modules/discounts/index.ts";
+import {
+  describeSmtpError,
+  EmailChannel,
+  EmailService,
+  isConfigured,
+  type MailSource,
+  ReceiptBuilder,
+  registerEmailRoutes,
+  SmtpMailer,
+} from "../modules/email/index.ts";
 import { FileRepository, FilesService, registerFileRoutes } from "../modules/files/index.ts";
 import {
   FINAL_LIVE_STATUSES,
@@ -35,15 +46,32 @@ import {
   NotificationsService,
   registerNotificationRoutes,
 } from "../modules/notifications/index.ts";
-import { HttpSender, IpnChannel } from "../modules/notifications-delivery/index.ts";
+import { HttpSender, IpnChannel, ProviderChannel } from "../modules/notifications-delivery/index.ts";
 import { ProductImages, ProductRepository, ProductsService, registerProductRoutes } from "../modules/products/index.ts";
 import { createRatesService, type RatesService, registerRateRoutes } from "../modules/rates/index.ts";
 import { registerUploadServing } from "../modules/shared/upload-serving.ts";
 import { UploadStorage } from "../modules/shared/upload-storage.ts";
 import { readCheckout, registerStoreRoutes, StoreRepository, StoresService } from "../modules/stores/index.ts";
-import { registerTemplateRoutes, TemplateRepository, TemplatesService } from "../modules/templates/index.ts";
+import {
+  describeFailure,
+  registerTemplateRoutes,
+  TemplateRepository,
+  TemplateResolver,
+  TemplatesService,
+} from "../modules/templates/index.ts";
 import { LoginThrottle, registerTokenRoutes, TokenRepository, TokensService } from "../modules/tokens/index.ts";
-import { registerUserRoutes, UserRepository, UsersService } from "../modules/users/index.ts";
+import {
+  AccountSecurity,
+  AuthCodeRepository,
+  CaptchaVerifier,
+  Passkeys,
+  registerAccountSecurityRoutes,
+  registerUserRoutes,
+  relyingParty,
+  requestOrigin,
+  UserRepository,
+  UsersService,
+} from "../modules/users/index.ts";
 import { registerWalletRoutes, WalletRepository, WalletSync, WalletsService } from "../modules/wallets/index.ts";
 import {
   registerWebhookRoutes,
@@ -104,6 +132,11 @@ export interface Services {
   jobs: JobQueue;
   ipn: IpnChannel;
   webhooks: WebhooksService;
+  email: EmailService;
+  mail: EmailChannel;
+  providers: ProviderChannel;
+  security: AccountSecurity;
+  passkeys: Passkeys;
 }
 
 /** Builds the services over an open database. The CLI uses this without HTTP. */
@@ -117,12 +150,42 @@ export function buildServices(
   const settings = new SettingsService(new SettingsRepository(db), box);
   const userRepo = new UserRepository(db);
   const throttle = new LoginThrottle(config.loginRateLimit.perAccountPer15Min, 15 * 60_000);
-  const tokens = new TokensService(new TokenRepository(db), userRepo, throttle, { policy: () => settings.policy() });
-  const users = new UsersService(userRepo, {
-    policy: () => settings.policy(),
-    claimFirstSuperuser: (id) => settings.claimFirstSuperuser(id),
-    issueToken: async (userId, permissions) => (await tokens.issue(userId, permissions)).secret,
+  const captcha = new CaptchaVerifier(config.auth.captchaVerifyUrls);
+  const passesCaptcha = async (answer: string, ip: string) => captcha.passes(await settings.openPolicy(), answer, ip);
+  const authCodes = new AuthCodeRepository(db);
+  const jobs = new JobQueue(db, { logger });
+  const sender = new HttpSender({ allowPrivate: config.allowPrivateWebhooks });
+  const mailer = new SmtpMailer();
+  const templateResolver = new TemplateResolver(db);
+  const serverMail = async () => (await settings.openPolicy()).email_settings;
+  const storeMail = (storeId: string) => stores.emailSettings(storeId);
+  const mail = new EmailChannel(
+    jobs,
+    mailer,
+    { settings: (source: MailSource) => (source.kind === "server" ? serverMail() : storeMail(source.storeId)) },
+    logger,
+  );
+  const security: AccountSecurity = new AccountSecurity(userRepo, authCodes, box, {
+    canMail: async () => isConfigured(await serverMail()),
+    mail: async (to, template, variables) => {
+      const policy = await settings.policy();
+      const rendered = await templateResolver.render({
+        name: template,
+        userId: null,
+        templateId: policy.global_templates[template],
+        variables,
+      });
+      if (rendered.failure) logger.warn({ template }, describeFailure(rendered.failure));
+      const subject = template === "forgotpassword" ? "Password reset" : "Verify your email address";
+      await mail.send({ kind: "server" }, { to, subject, text: rendered.text });
+    },
     revokeAllTokens: (userId, except) => tokens.revokeAll(userId, except),
+    issueToken: async (userId, permissions) => (await tokens.issue(userId, permissions)).secret,
+  });
+  const passkeys = new Passkeys(userRepo, authCodes, security);
+  const tokens: TokensService = new TokensService(new TokenRepository(db), userRepo, throttle, {
+    policy: () => settings.policy(),
+    captcha: passesCaptcha,
     statsTables: ["wallets", "stores", "notifications", "products", "discounts", "templates", "files"],
   });
   const storeRepo = new StoreRepository(db);
@@ -132,9 +195,35 @@ export function buildServices(
   });
   const discounts = new DiscountsService(new DiscountRepository(db));
   const notifications = new NotificationsService(new NotificationRepository(db), box);
-  const jobs = new JobQueue(db, { logger });
-  const sender = new HttpSender({ allowPrivate: config.allowPrivateWebhooks });
   const ipn = new IpnChannel(jobs, sender, logger);
+  const email = new EmailService(mailer, {
+    storeSettings: async (actor, storeId) => {
+      await stores.get(actor, storeId);
+      return storeMail(storeId);
+    },
+    serverSettings: serverMail,
+  });
+  const providers = new ProviderChannel(
+    jobs,
+    sender,
+    {
+      target: (id) => notifications.deliveryTarget(id),
+      record: (id, error) => notifications.recordDelivery(id, error),
+      mail: async (storeId, to, subject, text) => {
+        try {
+          await mailer.send(await storeMail(storeId), { to, subject, text });
+        } catch (error) {
+          throw new Error(`SMTP: ${describeSmtpError(error)}`);
+        }
+      },
+      endpoints: config.providerUrls,
+    },
+    logger,
+  );
+  const receipts = new ReceiptBuilder(db, {
+    render: (request) => templateResolver.render(request),
+    reportFailure: (storeId, failure) => logger.warn({ storeId }, describeFailure(failure)),
+  });
   const webhooks = new WebhooksService(new WebhookRepository(db), box, jobs, sender, { logger });
   const templates = new TemplatesService(new TemplateRepository(db));
   const uploads = new UploadStorage(config.dataDir);
@@ -174,9 +263,43 @@ export function buildServices(
     if (!invoice.store_id) return;
     let view: Promise<{ invoice: InvoiceView }> | null = null;
     const data = () => (view ??= invoices.getPublic(invoice.id).then((v) => ({ invoice: v })));
+    await notifyCustomerAndMerchant(invoice.store_id, transitionEvents, async () => (await data()).invoice);
     for (const event of transitionEvents) {
       if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(event.type)) continue;
       await webhooks.emitEvent(invoice.store_id, event.type as WebhookEventType, data, { orderingKey: invoice.id });
+    }
+  };
+  // The receipt on completion, and the store's chat/push providers on the events each listens to.
+  const notifyCustomerAndMerchant = async (
+    storeId: string,
+    transitionEvents: InvoiceEvent[],
+    view: () => Promise<InvoiceView>,
+  ) => {
+    const types = [...new Set(transitionEvents.map((e) => e.type as string))];
+    if (types.includes("invoice.complete")) {
+      const invoice = await view();
+      const settings = invoice.buyer_email ? await storeMail(storeId).catch(() => null) : null;
+      const receipt = settings && isConfigured(settings) ? await receipts.build(invoice) : null;
+      if (receipt) await mail.send({ kind: "store", storeId }, receipt, { dedupeKey: `receipt:${invoice.id}` });
+    }
+    for (const type of types) {
+      const listening = await notifications.listeningTo(storeId, type);
+      if (listening.length === 0) continue;
+      const invoice = await view();
+      const store = await storeRepo.findById(storeId);
+      if (!store) return;
+      const rendered = await templateResolver.render({
+        name: "notification",
+        userId: store.user_id,
+        templateId: fromJson<Record<string, string>>(store.templates, {}).notification,
+        variables: { store: { id: store.id, name: store.name, default_currency: store.default_currency }, invoice },
+      });
+      const title = `${store.name}: invoice ${invoice.id} ${type.slice("invoice.".length).replace("_", " ")}`;
+      const message = { title, text: rendered.text, event: type, invoiceId: invoice.id, storeId };
+      for (const id of listening) {
+        if (rendered.failure) await notifications.recordDelivery(id, describeFailure(rendered.failure));
+        await providers.send(id, message);
+      }
     }
   };
   const tracker: InvoiceTracker = new InvoiceTracker(
@@ -248,6 +371,11 @@ export function buildServices(
     webhooks,
     invoices,
     tracker,
+    email,
+    mail,
+    providers,
+    security,
+    passkeys,
   };
 }
 
@@ -290,7 +418,11 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
     leader: () => lease.isLeader,
   });
   registerUserRoutes(http, services.users, config.loginRateLimit.perIpPerMinute);
-  registerTokenRoutes(http, services.tokens, config.loginRateLimit.perIpPerMinute);
+  registerAccountSecurityRoutes(http, services.security, services.passkeys, config.auth);
+  registerTokenRoutes(http, services.tokens, config.loginRateLimit.perIpPerMinute, (userId, request) =>
+    services.passkeys.loginBegin(userId, relyingParty(config.auth.origin ?? requestOrigin(request))),
+  );
+  registerEmailRoutes(http, services.email);
   registerManageRoutes(http, services.settings);
   registerStoreRoutes(http, services.stores);
   registerWebhookRoutes(http, services.webhooks);

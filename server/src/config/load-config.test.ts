@@ -56,7 +56,28 @@ describe("parseConfig defaults", () => {
         coingeckoApiKey: undefined,
       },
       webDir: undefined,
+      auth: {
+        origin: undefined,
+        adminUrl: undefined,
+        captchaVerifyUrls: {
+          hcaptcha: "https://api.hcaptcha.com/siteverify",
+          cloudflare_turnstile: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+        },
+      },
+      providerUrls: { telegram: "https://api.telegram.org", pushover: "https://api.pushover.net" },
     });
+  });
+
+  it("reads the account security and chat service URLs, without a trailing slash for origins", () => {
+    const config = parseConfig({
+      TILL_AUTH_ORIGIN: "https://pay.example.com/",
+      TILL_ADMIN_URL: "https://admin.example.com",
+      TILL_TELEGRAM_API_URL: "http://127.0.0.1:9000",
+    });
+    expect(config.auth.origin).toBe("https://pay.example.com");
+    expect(config.auth.adminUrl).toBe("https://admin.example.com");
+    expect(config.providerUrls.telegram).toBe("http://127.0.0.1:9000");
+    expect(() => parseConfig({ TILL_AUTH_ORIGIN: "ftp://x" })).toThrow(/TILL_AUTH_ORIGIN/);
   });
 
   it("treats empty variables as unset", () => {

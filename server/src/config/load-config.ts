@@ -3,6 +3,7 @@ import path from "node:path";
 import type { z } from "zod";
 import { normalizeDecimal, parseDecimal } from "../kernel/money.ts";
 import {
+  AUTH_VARIABLES,
   BASE_VARIABLES,
   COIN_VARIABLES,
   type CoinConfig,
@@ -176,6 +177,18 @@ export function parseConfig(env: Env): TillConfig {
     allowPrivateWebhooks: read(env, "TILL_ALLOW_PRIVATE_WEBHOOKS", BASE_VARIABLES.TILL_ALLOW_PRIVATE_WEBHOOKS),
     rates: readRates(env),
     webDir: read(env, "TILL_WEB_DIR", BASE_VARIABLES.TILL_WEB_DIR),
+    auth: {
+      origin: read(env, "TILL_AUTH_ORIGIN", AUTH_VARIABLES.TILL_AUTH_ORIGIN)?.replace(/\/+$/, ""),
+      adminUrl: read(env, "TILL_ADMIN_URL", AUTH_VARIABLES.TILL_ADMIN_URL)?.replace(/\/+$/, ""),
+      captchaVerifyUrls: {
+        hcaptcha: read(env, "TILL_HCAPTCHA_VERIFY_URL", AUTH_VARIABLES.TILL_HCAPTCHA_VERIFY_URL),
+        cloudflare_turnstile: read(env, "TILL_TURNSTILE_VERIFY_URL", AUTH_VARIABLES.TILL_TURNSTILE_VERIFY_URL),
+      },
+    },
+    providerUrls: {
+      telegram: read(env, "TILL_TELEGRAM_API_URL", AUTH_VARIABLES.TILL_TELEGRAM_API_URL),
+      pushover: read(env, "TILL_PUSHOVER_API_URL", AUTH_VARIABLES.TILL_PUSHOVER_API_URL),
+    },
   };
 }
 

@@ -50,6 +50,18 @@ export interface TillConfig {
   rates: RatesConfig;
   /** The built web app (`TILL_WEB_DIR`); undefined = `web/dist` of this checkout. */
   webDir: string | undefined;
+  /** Account security: see docs/account-security.md. */
+  auth: AuthConfig;
+  /** The fixed hosts of chat services, overridable for a proxy or a test receiver. */
+  providerUrls: { telegram: string; pushover: string };
+}
+
+export interface AuthConfig {
+  /** `TILL_AUTH_ORIGIN`: the origin passkeys are bound to (RP id = its host); undefined = the request's origin. */
+  origin: string | undefined;
+  /** `TILL_ADMIN_URL`: where links in reset and verification mail point; undefined = the request's origin. */
+  adminUrl: string | undefined;
+  captchaVerifyUrls: { hcaptcha: string; cloudflare_turnstile: string };
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -104,6 +116,16 @@ const httpUrl = z
   .string()
   .url()
   .refine((v) => /^https?:\/\//.test(v), "must be an http:// or https:// URL");
+
+/** Account security and chat-service endpoints; see docs/account-security.md and docs/notifications.md. */
+export const AUTH_VARIABLES = {
+  TILL_AUTH_ORIGIN: httpUrl.optional(),
+  TILL_ADMIN_URL: httpUrl.optional(),
+  TILL_HCAPTCHA_VERIFY_URL: httpUrl.default("https://api.hcaptcha.com/siteverify"),
+  TILL_TURNSTILE_VERIFY_URL: httpUrl.default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+  TILL_TELEGRAM_API_URL: httpUrl.default("https://api.telegram.org"),
+  TILL_PUSHOVER_API_URL: httpUrl.default("https://api.pushover.net"),
+} as const;
 
 /** Exchange-rate settings; see docs/rates.md. */
 export const RATES_VARIABLES = {

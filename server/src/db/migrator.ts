@@ -5,6 +5,7 @@ import * as m0002 from "./migrations/0002-wallet-addresses.ts";
 import * as m0003 from "./migrations/0003-invoices.ts";
 import * as m0005 from "./migrations/0005-leases.ts";
 import * as m0006 from "./migrations/0006-jobs-webhooks.ts";
+import * as m0008 from "./migrations/0008-email-security.ts";
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-invoices": m0003,
   "0005-leases": m0005,
   "0006-jobs-webhooks": m0006,
+  "0008-email-security": m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -109,6 +109,20 @@ export interface NotificationsTable extends Owned {
   name: string;
   provider: string;
   data: Json;
+  /** Invoice event types this provider fires on (JSON array). */
+  events: Json;
+  last_error: string | null;
+  last_sent_at: string | null;
+}
+
+/** Single-use codes: password reset, email verification, the second login step, WebAuthn challenges. */
+export interface AuthCodesTable {
+  code_hash: string;
+  purpose: string;
+  user_id: string | null;
+  data: Json;
+  expires: string;
+  created: string;
 }
 
 export interface ProductsTable extends Owned {
@@ -299,6 +313,7 @@ export interface Database {
   chain_state: ChainStateTable;
   stores: StoresTable;
   notifications: NotificationsTable;
+  auth_codes: AuthCodesTable;
   products: ProductsTable;
   discounts: DiscountsTable;
   templates: TemplatesTable;

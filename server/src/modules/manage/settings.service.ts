@@ -32,6 +32,11 @@ export class SettingsService {
       email_settings: email_settings
         ? applyEmailPatch(this.box, current.email_settings, email_settings)
         : current.email_settings,
+      // The captcha secret is sealed at rest; "" (what the API answers) keeps the stored one.
+      captcha_secretkey:
+        patch.captcha_secretkey === undefined || patch.captcha_secretkey === ""
+          ? current.captcha_secretkey
+          : this.box.seal(patch.captcha_secretkey),
     };
     await this.repo.write("policy", next);
     return next;
@@ -43,12 +48,23 @@ export class SettingsService {
     return visible;
   }
 
-  /** What a superuser sees: everything but the SMTP password itself. */
+  /** What a superuser sees: everything but the secrets themselves (the SMTP password, the captcha secret). */
   adminPolicy(policy: Policy) {
     return {
       ...policy,
-      captcha_secretkey: policy.captcha_secretkey,
+      captcha_secretkey: "",
+      captcha_secretkey_set: policy.captcha_secretkey !== "",
       email_settings: presentEmailSettings(policy.email_settings),
+    };
+  }
+
+  /** The policy with its secrets opened, for the code that checks captchas and sends the server's mail. */
+  async openPolicy(): Promise<Policy> {
+    const policy = await this.policy();
+    return {
+      ...policy,
+      captcha_secretkey: this.box.open(policy.captcha_secretkey),
+      email_settings: { ...policy.email_settings, password: this.box.open(policy.email_settings.password) },
     };
   }
 

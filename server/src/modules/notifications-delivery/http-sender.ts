@@ -109,7 +109,17 @@ export class HttpSender {
     return reason ? `refers to ${literal}, a ${reason} address` : null;
   }
 
-  async post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpResult> {
+  post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpResult> {
+    return this.send("POST", url, body, headers);
+  }
+
+  /** Any method with a body (Matrix sends with PUT); the body is JSON unless `headers` name another type. */
+  async send(
+    method: "POST" | "PUT",
+    url: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult> {
     const started = performance.now();
     const result = (fields: Partial<HttpResult>): HttpResult => ({
       ok: false,
@@ -136,7 +146,7 @@ export class HttpSender {
       const request = transport.request(
         target,
         {
-          method: "POST",
+          method,
           headers: {
             "content-type": "application/json",
             "user-agent": this.userAgent,

@@ -1,7 +1,7 @@
 import type { SecretBox } from "../../kernel/secret-box.ts";
 
-/** Keys whose values are credentials: bot tokens, passwords, API keys, and URLs (webhook URLs embed their token). */
-const SECRET_KEY = /token|password|passwd|secret|api_?key|(^|_)url$/i;
+/** Keys whose values are credentials: bot tokens, passwords, API and user keys, and URLs (webhook URLs embed their token). */
+const SECRET_KEY = /token|password|passwd|secret|api_?key|user_key|(^|_)url$/i;
 
 export const isSecretKey = (key: string) => SECRET_KEY.test(key);
 

@@ -1,4 +1,5 @@
 import type { Db } from "../../db/database.ts";
+import { isoNow } from "../../kernel/clock.ts";
 import { CrudRepository } from "../shared/crud-repository.ts";
 
 export class NotificationRepository extends CrudRepository<"notifications"> {
@@ -9,5 +10,26 @@ export class NotificationRepository extends CrudRepository<"notifications"> {
       textColumns: ["name", "provider"],
       ownerColumn: "user_id",
     });
+  }
+
+  /** The providers linked to a store, with the events each fires on. */
+  linkedToStore(storeId: string) {
+    return this.db.kysely
+      .selectFrom("notifications_stores")
+      .innerJoin("notifications", "notifications.id", "notifications_stores.notification_id")
+      .select(["notifications.id", "notifications.events"])
+      .where("notifications_stores.store_id", "=", storeId)
+      .orderBy("notifications.id")
+      .execute();
+  }
+
+  /** Written outside the delivering job's transaction: the outcome is kept even when the job is retried. */
+  async recordDelivery(id: string, error: string | null): Promise<void> {
+    const now = isoNow();
+    await this.db.kysely
+      .updateTable("notifications")
+      .set(error === null ? { last_error: null, last_sent_at: now } : { last_error: error.slice(0, 2000) })
+      .where("id", "=", id)
+      .execute();
   }
 }

@@ -15,6 +15,24 @@ export const PROVIDERS = [
 ] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
+/** Invoice events a provider can fire on; `invoice.complete` alone unless the merchant picks others. */
+export const NOTIFICATION_EVENTS = [
+  "invoice.payment_received",
+  "invoice.paid",
+  "invoice.confirmed",
+  "invoice.complete",
+  "invoice.expired",
+  "invoice.invalid",
+  "invoice.paid_late",
+] as const;
+export const DEFAULT_NOTIFICATION_EVENTS = ["invoice.complete"];
+
+const eventsField = () =>
+  z
+    .array(z.enum(NOTIFICATION_EVENTS, { message: `Events must be among: ${NOTIFICATION_EVENTS.join(", ")}` }))
+    .max(NOTIFICATION_EVENTS.length * 2)
+    .transform((events) => [...new Set(events)]);
+
 /** Any spelling of a provider name is accepted and stored in its canonical spelling. */
 const providerField = () =>
   z
@@ -46,6 +64,7 @@ export const createNotificationSchema = z.object({
   name: z.string().min(1).max(1000),
   provider: providerField(),
   data: dataField().default({}),
+  events: eventsField().default(DEFAULT_NOTIFICATION_EVENTS as (typeof NOTIFICATION_EVENTS)[number][]),
   metadata: metadataField().default({}),
 });
 
@@ -53,6 +72,7 @@ export const notificationPatchSchema = z.object({
   name: z.string().min(1).max(1000).optional(),
   provider: providerField().optional(),
   data: dataField().optional(),
+  events: eventsField().optional(),
   metadata: metadataField().optional(),
 });
 

@@ -6,7 +6,7 @@ import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
 import { type NotificationView, presentNotification } from "./notification.presenter.ts";
 import type { NotificationRepository } from "./notification.repository.ts";
 import type { CreateNotificationInput, NotificationPatch } from "./notification.schemas.ts";
-import { sealData } from "./notification-secrets.ts";
+import { isSecretKey, sealData } from "./notification-secrets.ts";
 
 /** Notification provider records. Secrets in `data` are sealed at rest and never answered. */
 export class NotificationsService extends OwnedCrudService<
@@ -18,7 +18,7 @@ export class NotificationsService extends OwnedCrudService<
   readonly resourceName = "notifications";
 
   constructor(
-    notifications: NotificationRepository,
+    private readonly notifications: NotificationRepository,
     private readonly box: SecretBox,
   ) {
     super(notifications);
@@ -30,6 +30,9 @@ export class NotificationsService extends OwnedCrudService<
       name: input.name,
       provider: input.provider,
       data: toJson(sealData(this.box, input.data, {})),
+      events: toJson(input.events),
+      last_error: null,
+      last_sent_at: null,
       metadata: toJson(input.metadata),
     };
   }
@@ -43,6 +46,7 @@ export class NotificationsService extends OwnedCrudService<
     const patch: Partial<NotificationsTable> = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.provider !== undefined) patch.provider = input.provider;
+    if (input.events !== undefined) patch.events = toJson(input.events);
     if (input.data !== undefined) {
       patch.data = toJson(sealData(this.box, input.data, fromJson<Record<string, unknown>>(existing.data, {})));
     }
@@ -52,5 +56,26 @@ export class NotificationsService extends OwnedCrudService<
 
   protected async present(rows: NotificationsTable[]): Promise<NotificationView[]> {
     return rows.map(presentNotification);
+  }
+
+  /** The providers of a store that fire on `event`. */
+  async listeningTo(storeId: string, event: string): Promise<string[]> {
+    const linked = await this.notifications.linkedToStore(storeId);
+    return linked.filter((n) => fromJson<string[]>(n.events, ["invoice.complete"]).includes(event)).map((n) => n.id);
+  }
+
+  /** A provider's options with its secrets opened, for the code that delivers; never answered by the API. */
+  async deliveryTarget(id: string): Promise<{ provider: string; options: Record<string, unknown> } | null> {
+    const row = await this.notifications.get(null, id);
+    if (!row) return null;
+    const options = fromJson<Record<string, unknown>>(row.data, {});
+    for (const [key, value] of Object.entries(options)) {
+      if (isSecretKey(key) && typeof value === "string") options[key] = this.box.open(value);
+    }
+    return { provider: row.provider, options };
+  }
+
+  recordDelivery(id: string, error: string | null): Promise<void> {
+    return this.notifications.recordDelivery(id, error);
   }
 }

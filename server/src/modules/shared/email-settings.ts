@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { documentSchemas, intField, optionalField } from "../../http/fields.ts";
+import { boolField, documentSchemas, intField, optionalField } from "../../http/fields.ts";
 import type { SecretBox } from "../../kernel/secret-box.ts";
 
 export const AUTH_MODES = ["none", "ssl/tls", "starttls"] as const;
@@ -12,6 +12,8 @@ const email = documentSchemas({
   user: [z.string().max(254), ""],
   password: [z.string().max(1000), ""],
   auth_mode: [z.enum(AUTH_MODES), "starttls"],
+  // Off only for a server with a self-signed certificate one trusts by other means: never the default.
+  verify_tls: [boolField(), true],
 });
 
 export const emailSettingsSchema = email.full;

@@ -7,6 +7,13 @@ import { presentTemplate, type TemplateView } from "./template.presenter.ts";
 import { TemplateNameTaken, type TemplateRepository } from "./template.repository.ts";
 import type { CreateTemplateInput, TemplatePatch } from "./template.schemas.ts";
 import { templateNames } from "./template-names.ts";
+import { checkTemplate } from "./template-renderer.ts";
+
+/** A template that does not parse is refused when saved, naming the line and the reason. */
+function assertParses(text: string) {
+  const failure = checkTemplate(text);
+  if (failure) throw invalidField(["text"], failure.line ? `Line ${failure.line}: ${failure.reason}` : failure.reason);
+}
 
 const nameTaken = () => invalidField(["name"], "Template with this name already exists", "unique");
 
@@ -20,6 +27,7 @@ export class TemplatesService extends OwnedCrudService<"templates", TemplateView
 
   protected async buildRow(actor: Actor, input: CreateTemplateInput, base: BaseColumns): Promise<TemplatesTable> {
     if (await this.templates.nameTaken(actor.userId, input.name)) throw nameTaken();
+    assertParses(input.text);
     return { ...base, name: input.name, text: input.text, metadata: toJson(input.metadata) };
   }
 
@@ -33,7 +41,10 @@ export class TemplatesService extends OwnedCrudService<"templates", TemplateView
       if (await this.templates.nameTaken(actor.userId, input.name, existing.id)) throw nameTaken();
       patch.name = input.name;
     }
-    if (input.text !== undefined) patch.text = input.text;
+    if (input.text !== undefined) {
+      assertParses(input.text);
+      patch.text = input.text;
+    }
     if (input.metadata !== undefined) patch.metadata = toJson(input.metadata);
     return patch;
   }

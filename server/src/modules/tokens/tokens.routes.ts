@@ -1,13 +1,25 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { requireActor } from "../../http/auth.ts";
 import { listQuerySchema } from "../../http/fields.ts";
+import { AppError } from "../../kernel/errors.ts";
 import { registerCrudRoutes, requestUrl } from "../shared/crud-routes.ts";
 import { pageEnvelope } from "../shared/list-params.ts";
 import { createTokenSchema, editTokenSchema, tokenListQuery } from "./token.schemas.ts";
 import type { TokensService } from "./tokens.service.ts";
 
-export function registerTokenRoutes(root: FastifyInstance, tokens: TokensService, loginRateLimit: number): void {
+/** The passkey login options for a user at the second step (the ceremony's relying party comes from the request). */
+export type PasskeyOptions = (userId: string, request: FastifyRequest) => Promise<unknown>;
+
+const tfaToken = z.string().min(1).max(200);
+
+export function registerTokenRoutes(
+  root: FastifyInstance,
+  tokens: TokensService,
+  loginRateLimit: number,
+  passkeyOptions?: PasskeyOptions,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ["tokens"];
   const auth = { scopes: ["token_management" as const] };
@@ -18,7 +30,29 @@ export function registerTokenRoutes(root: FastifyInstance, tokens: TokensService
       config: { auth: { scopes: [], optional: true }, rateLimit: { max: loginRateLimit, timeWindow: "1 minute" } },
       schema: { tags, body: createTokenSchema },
     },
-    (request) => tokens.createToken(request.actor, request.body),
+    (request) => tokens.createToken(request.actor, request.body, request.ip),
+  );
+  const secondStep = { rateLimit: { max: loginRateLimit, timeWindow: "1 minute" } };
+  app.post(
+    "/token/2fa/totp",
+    { config: secondStep, schema: { tags, body: z.object({ token: tfaToken, code: z.string().max(50) }) } },
+    (request) => tokens.completeSecondFactor(request.body.token, "totp", request.body.code),
+  );
+  app.post(
+    "/token/2fa/fido2/begin",
+    { config: secondStep, schema: { tags, body: z.object({ token: tfaToken }) } },
+    async (request) => {
+      if (!passkeyOptions) throw new AppError(404, "Not Found");
+      return passkeyOptions(await tokens.pendingUser(request.body.token), request);
+    },
+  );
+  app.post(
+    "/token/2fa/fido2/complete",
+    {
+      config: secondStep,
+      schema: { tags, body: z.object({ token: tfaToken, response: z.looseObject({ id: z.string().max(2000) }) }) },
+    },
+    (request) => tokens.completeSecondFactor(request.body.token, "fido2", request.body.response),
   );
   app.get("/token/current", { config: { auth: { scopes: [] } }, schema: { tags } }, (request) =>
     tokens.current(requireActor(request)),

@@ -2,11 +2,12 @@ import { fromJson, toBool, toJson } from "../../db/json.ts";
 import type { TokensTable, UsersTable } from "../../db/tables.ts";
 import type { Actor } from "../../kernel/actor.ts";
 import { isoNow } from "../../kernel/clock.ts";
-import { AppError, forbidden, unprocessable } from "../../kernel/errors.ts";
+import { AppError, forbidden, invalidField, unprocessable } from "../../kernel/errors.ts";
 import { sha256Hex } from "../../kernel/hashing.ts";
 import { newId, newSecret } from "../../kernel/ids.ts";
 import { canGrant, isKnownPermission } from "../../kernel/scopes.ts";
 import { OwnedCrudService } from "../shared/crud-service.ts";
+import type { AuthCodeRepository } from "../users/index.ts";
 import { type UserRepository, verifyPassword } from "../users/index.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import type { TokenRepository } from "./token.repository.ts";
@@ -14,7 +15,26 @@ import type { CreateTokenInput, EditTokenInput } from "./token.schemas.ts";
 
 export interface TokensDeps {
   policy(): Promise<{ require_verified_email: boolean }>;
+  /** Whether a login's captcha answer passes the server policy (true when no captcha is configured). */
+  captcha(answer: string, remoteIp: string): Promise<boolean>;
+  /** The second factors the user must pass (`fido2`, `totp`); none = the password is enough. */
+  secondFactors(user: UsersTable): string[];
+  /** A TOTP code or an unused recovery code of the user (a recovery code is used up). */
+  checkTotp(userId: string, code: string): Promise<boolean>;
+  /** A passkey assertion of the user, checked against the challenge it was issued (used up). */
+  checkPasskey(userId: string, response: unknown): Promise<boolean>;
 }
+
+/** What the second login step remembers of the first: who, and the token asked for. */
+interface PendingLogin {
+  permissions: string[];
+  app_id: string;
+  redirect_url: string;
+  failures?: number;
+}
+
+const TFA_TTL_MS = 5 * 60_000;
+const TFA_MAX_FAILURES = 5;
 
 /** Bitcart's token record; the secret itself is never stored and never listed. */
 export function presentToken(row: TokensTable) {
@@ -32,7 +52,7 @@ export function presentToken(row: TokensTable) {
 
 export type TokenView = ReturnType<typeof presentToken>;
 
-const loginError = (status: 401 | 404) => new AppError(401, { message: "Unauthorized", status });
+const loginError = (status: 401 | 403 | 404) => new AppError(401, { message: "Unauthorized", status });
 
 /**
  * API tokens: stored as SHA-256 of a 256-bit secret, so a database leak reveals no usable token.
@@ -46,6 +66,7 @@ export class TokensService extends OwnedCrudService<"tokens", TokenView, never, 
     private readonly users: UserRepository,
     private readonly throttle: LoginThrottle,
     private readonly deps: TokensDeps,
+    private readonly codes: AuthCodeRepository,
   ) {
     super(tokens);
   }
@@ -105,8 +126,8 @@ export class TokensService extends OwnedCrudService<"tokens", TokenView, never, 
    * `POST /token`: from email + password, or from the caller's token (then the new permissions must be
    * a subset of the caller's). Answers Bitcart's shape, with the secret as `access_token`.
    */
-  async createToken(caller: Actor | null, input: CreateTokenInput): Promise<any> {
-    const user = caller ? await this.users.findById(caller.userId) : await this.checkCredentials(input);
+  async createToken(caller: Actor | null, input: CreateTokenInput, remoteIp = ""): Promise<any> {
+    const user = caller ? await this.users.findById(caller.userId) : await this.checkCredentials(input, remoteIp);
     if (!user) throw loginError(404);
     let permissions = [...new Set(input.permissions)];
     if (permissions.includes("server_management") && !toBool(user.is_superuser)) {
@@ -119,7 +140,18 @@ export class TokensService extends OwnedCrudService<"tokens", TokenView, never, 
     if (!toBool(user.is_enabled)) throw forbidden("Account is disabled");
     const policy = await this.deps.policy();
     if (policy.require_verified_email && !toBool(user.is_verified)) throw forbidden("Email is not verified");
-    const { secret, row } = await this.issue(user.id, permissions, input.app_id, input.redirect_url);
+    const factors = caller ? [] : this.deps.secondFactors(user);
+    if (factors.length > 0) {
+      const tfaCode = newSecret();
+      const pending: PendingLogin = { permissions, app_id: input.app_id, redirect_url: input.redirect_url };
+      await this.codes.issue("tfa", tfaCode, user.id, TFA_TTL_MS, { ...pending });
+      return { access_token: null, token_type: "bearer", tfa_required: true, tfa_code: tfaCode, tfa_types: factors };
+    }
+    return this.loginAnswer(user.id, permissions, input.app_id, input.redirect_url);
+  }
+
+  private async loginAnswer(userId: string, permissions: string[], appId: string, redirectUrl: string) {
+    const { secret, row } = await this.issue(userId, permissions, appId, redirectUrl);
     return {
       ...presentToken(row),
       access_token: secret,
@@ -130,9 +162,38 @@ export class TokensService extends OwnedCrudService<"tokens", TokenView, never, 
     };
   }
 
-  private async checkCredentials(input: CreateTokenInput): Promise<UsersTable> {
+  /** The user waiting at the second step, or 401 when the code is unknown, expired or used. */
+  async pendingUser(tfaCode: string): Promise<string> {
+    const pending = await this.codes.peek<PendingLogin>("tfa", tfaCode);
+    if (!pending?.userId) throw new AppError(401, { message: "Unknown or expired 2FA code", status: 401 });
+    return pending.userId;
+  }
+
+  /**
+   * The second login step: `proof` (a TOTP or recovery code, or a passkey assertion) is checked, then the
+   * step's code is used up and the token issued. Five failures void the code: the login starts over.
+   */
+  async completeSecondFactor(tfaCode: string, kind: "totp" | "fido2", proof: unknown) {
+    const pending = await this.codes.peek<PendingLogin>("tfa", tfaCode);
+    if (!pending?.userId) throw new AppError(401, { message: "Unknown or expired 2FA code", status: 401 });
+    const userId = pending.userId;
+    const passed =
+      kind === "totp" ? await this.deps.checkTotp(userId, String(proof)) : await this.deps.checkPasskey(userId, proof);
+    if (!passed) {
+      const failures = (pending.data.failures ?? 0) + 1;
+      if (failures >= TFA_MAX_FAILURES) await this.codes.consume("tfa", tfaCode);
+      else await this.codes.updateData("tfa", tfaCode, { ...pending.data, failures });
+      throw invalidField([kind === "totp" ? "code" : "response"], "Invalid code");
+    }
+    const used = await this.codes.consume<PendingLogin>("tfa", tfaCode);
+    if (!used) throw new AppError(401, { message: "Unknown or expired 2FA code", status: 401 });
+    return this.loginAnswer(userId, used.data.permissions, used.data.app_id, used.data.redirect_url);
+  }
+
+  private async checkCredentials(input: CreateTokenInput, remoteIp: string): Promise<UsersTable> {
     const account = input.email.toLowerCase();
     if (!account || !input.password) throw loginError(404);
+    if (!(await this.deps.captcha(input.captcha_code, remoteIp))) throw loginError(403);
     if (this.throttle.isBlocked(account)) {
       throw new AppError(429, "Too many failed login attempts for this account, try again later", {
         "retry-after": "900",

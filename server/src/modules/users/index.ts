@@ -1,3 +1,8 @@
+export { registerAccountSecurityRoutes, requestOrigin } from "./account-security.routes.ts";
+export { AccountSecurity, type AccountSecurityDeps, type Fido2Device } from "./account-security.service.ts";
+export { type AuthCode, type AuthCodePurpose, AuthCodeRepository } from "./auth-code.repository.ts";
+export { type CaptchaPolicy, CaptchaVerifier } from "./captcha.ts";
+export { Passkeys, type RelyingParty, relyingParty } from "./passkeys.ts";
 export { hashPassword, verifyPassword } from "./password-hasher.ts";
 export { presentUser, type UserView } from "./user.presenter.ts";
 export { type OwnedTable, UserRepository } from "./user.repository.ts";

@@ -21,6 +21,17 @@ export class UserRepository extends CrudRepository<"users"> {
     return this.db.kysely.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  /** Compare-and-set: false when another request changed the codes first (a recovery code used twice at once). */
+  async replaceRecoveryCodes(id: string, expected: string, next: string): Promise<boolean> {
+    const result = await this.db.kysely
+      .updateTable("users")
+      .set({ recovery_codes: next })
+      .where("id", "=", id)
+      .where("recovery_codes", "=", expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Per-user object counts for the dashboard. Each table is counted with its own query: no SQL SUM. */
   async countOwned(userId: string, tables: readonly OwnedTable[]): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};

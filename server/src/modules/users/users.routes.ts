@@ -34,7 +34,7 @@ export function registerUserRoutes(root: FastifyInstance, users: UsersService, r
       },
       schema: { tags, body: registerSchema },
     },
-    (request) => users.register(request.actor, request.body),
+    (request) => users.register(request.actor, request.body, request.ip),
   );
   registerCrudRoutes(app, {
     prefix: "/users",

@@ -16,6 +16,8 @@ export interface UsersDeps {
   claimFirstSuperuser(userId: string): Promise<boolean>;
   issueToken(userId: string, permissions: string[]): Promise<string>;
   revokeAllTokens(userId: string, exceptTokenId?: string): Promise<void>;
+  /** Whether an anonymous registration's captcha answer passes the server policy (true without a captcha). */
+  captcha(answer: string, remoteIp: string): Promise<boolean>;
   /** Tables counted by `GET /users/stats`. */
   statsTables: readonly OwnedTable[];
 }
@@ -101,10 +103,17 @@ export class UsersService extends OwnedCrudService<"users", UserView, RegisterIn
    * and may create superusers. The first account ever becomes superuser: the claim is one atomic insert,
    * so two simultaneous first registrations cannot both win.
    */
-  async register(caller: Actor | null, input: RegisterInput): Promise<UserView & { token: string | null }> {
+  async register(
+    caller: Actor | null,
+    input: RegisterInput,
+    remoteIp = "",
+  ): Promise<UserView & { token: string | null }> {
     const policy = await this.deps.policy();
     const bySuperuser = caller?.isSuperuser === true;
     if (policy.disable_registration && !bySuperuser) throw unprocessable("Registration disabled");
+    if (!bySuperuser && !(await this.deps.captcha(input.captcha_code, remoteIp))) {
+      throw invalidField(["captcha_code"], "Invalid captcha");
+    }
     const now = isoNow();
     const id = newId();
     let row: UsersTable;
