@@ -89,6 +89,32 @@ describe("buying in the store and paying at the checkout", () => {
     expect(errors).toEqual([]);
   });
 
+  it("applies a promo code entered in the cart to the invoice's amount", async () => {
+    const store = await shop.storeWithWallet();
+    const discount = await shop.app.call("POST", "/discounts", {
+      token: shop.token,
+      body: {
+        name: "Half price",
+        percent: 50,
+        promocode: "HALF",
+        end_date: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    });
+    expect(discount.statusCode, discount.body).toBe(200);
+    await shop.product(store.id, { name: "Lamp", price: "8", discounts: [discount.json().id] });
+    const page = await browser.page({ locale: "en-US" });
+    await page.goto(`${shop.app.baseUrl}/store/${store.id}`);
+    await page.getByRole("button", { name: "Add to cart: Lamp" }).click();
+    await page.getByTestId("nav-cart").click();
+    await page.getByLabel("Promo code").fill("HALF");
+    await page.getByRole("button", { name: "Checkout" }).click();
+    await page.waitForURL(/\/i\/[^/]+$/);
+    const invoiceId = new URL(page.url()).pathname.split("/").at(-1)!;
+    expect(await shop.invoiceStatus(invoiceId)).toMatchObject({ price: "8.00", promocode: "HALF" });
+    // 8 USD at 80 USD/LTC is 0.1 LTC; half of it is due.
+    await expect.poll(() => page.getByTestId("amount").textContent()).toBe("0.05 LTC");
+  });
+
   it("shows a product page and the grid on a desktop screen", async () => {
     const store = await shop.storeWithWallet();
     const product = await shop.product(store.id, { name: "Tea", price: "3.5", description: "Green tea, 100 g" });
