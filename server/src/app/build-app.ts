@@ -47,6 +47,16 @@ import {
   registerNotificationRoutes,
 } from "../modules/notifications/index.ts";
 import { HttpSender, IpnChannel, ProviderChannel } from "../modules/notifications-delivery/index.ts";
+import {
+  loggingRefundNotifier,
+  PayoutRepository,
+  type PayoutRow,
+  PayoutSender,
+  PayoutsService,
+  RefundsService,
+  registerPayoutRoutes,
+  registerRefundRoutes,
+} from "../modules/payouts/index.ts";
 import { ProductImages, ProductRepository, ProductsService, registerProductRoutes } from "../modules/products/index.ts";
 import { createRatesService, type RatesService, registerRateRoutes } from "../modules/rates/index.ts";
 import { registerUploadServing } from "../modules/shared/upload-serving.ts";
@@ -108,6 +118,8 @@ export interface Till {
 export interface AppOptions {
   /** `TILL_LEADER_LEASE_SECONDS`: how long the leader lease lasts without renewal. */
   leaseSeconds?: number;
+  /** Test seam: runs after payouts' transactions are signed and stored, before they are broadcast. */
+  afterPayoutSign?: (payoutIds: string[]) => void | Promise<void>;
 }
 
 export interface Services {
@@ -132,6 +144,9 @@ export interface Services {
   jobs: JobQueue;
   ipn: IpnChannel;
   webhooks: WebhooksService;
+  payouts: PayoutsService;
+  payoutSender: PayoutSender;
+  refunds: RefundsService;
   email: EmailService;
   mail: EmailChannel;
   providers: ProviderChannel;
@@ -145,6 +160,7 @@ export function buildServices(
   db: Db,
   logger: Logger = createLogger("silent"),
   events: EventBus = new InMemoryEventBus(),
+  options: AppOptions = {},
 ): Services {
   const box = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const settings = new SettingsService(new SettingsRepository(db), box);
@@ -346,9 +362,59 @@ export function buildServices(
     changed: (invoiceId) => tracker.refresh(invoiceId),
   });
   jobs.handle<{ invoiceId: string }>(STOCK_JOB, ({ invoiceId }) => invoices.decrementStock(invoiceId));
+  const payoutRepo = new PayoutRepository(db);
+  // Each payout status change: IPN to its notification_url, and a sent refund's invoice becomes refunded; both
+  // are jobs written in the change's transaction.
+  const payoutChanged = async (payout: PayoutRow) => {
+    await ipn.send(payout.notification_url, { id: payout.id, status: payout.status });
+    if (payout.status === "sent") {
+      await jobs.enqueue(REFUND_SENT_JOB, { payoutId: payout.id }, { dedupeKey: `refund-sent:${payout.id}` });
+    }
+  };
+  const payouts = new PayoutsService(payoutRepo, {
+    wallet: (id) => walletRepo.findById(id),
+    coin: (currency) => chains.coin(currency),
+    storeCurrency: async (actor, storeId) => {
+      const row = await storeRepo.findById(storeId);
+      return row && row.user_id === actor.userId ? row.default_currency : null;
+    },
+    divisibility: (currency) => rates.fiatDivisibility(currency),
+    statusChanged: payoutChanged,
+  });
+  const payoutSender = new PayoutSender({
+    payouts: payoutRepo,
+    service: payouts,
+    chains,
+    keyOf: (wallet) => wallets.keyOf(wallet),
+    nextChangeAddress: (walletId) => wallets.nextChangeAddress(walletId),
+    walletAddresses: async (walletId) => [
+      ...(await walletRepo.addresses(walletId, 0, 0, await walletRepo.derivedCount(walletId, 0))),
+      ...(await walletRepo.addresses(walletId, 1, 0, await walletRepo.derivedCount(walletId, 1))),
+    ],
+    priceIn: async (coin, fiat, storeId) => (await rates.priceIn(coin, fiat, storeId ?? undefined)).rate,
+    feeTargetBlocks: async (storeId) =>
+      storeId ? Number((await storeOf(storeId))?.checkout.recommended_fee_target_blocks ?? 1) : 1,
+    hotKey: (wallet) =>
+      wallet.hot_wallet && wallet.private_material
+        ? (JSON.parse(box.open(wallet.private_material)) as { accountXprv: string }).accountXprv
+        : null,
+    logger,
+    ...(options.afterPayoutSign ? { afterSign: options.afterPayoutSign } : {}),
+  });
+  payouts.registerCommand("send", (actor, ids, sendOptions) => payoutSender.send(actor, ids, sendOptions));
+  const refunds = new RefundsService(payoutRepo, {
+    invoice: (actor, id) => invoices.get(actor, id),
+    invoicePublic: (id) => invoices.getPublic(id),
+    wallet: (id) => walletRepo.findById(id),
+    coin: (currency) => chains.coin(currency),
+    markRefunded: (invoiceId) => invoices.markRefunded(invoiceId),
+    notifier: loggingRefundNotifier(logger),
+  });
+  jobs.handle<{ payoutId: string }>(REFUND_SENT_JOB, ({ payoutId }) => refunds.payoutSent(payoutId));
   chains.onEvent(async (currency, event) => {
     await walletSync.onChainEvent(event);
     await tracker.onChainEvent(currency, event);
+    if (event.type === "tip") await payoutSender.onNewBlock(currency);
   });
   return {
     settings,
@@ -371,6 +437,9 @@ export function buildServices(
     webhooks,
     invoices,
     tracker,
+    payouts,
+    payoutSender,
+    refunds,
     email,
     mail,
     providers,
@@ -380,6 +449,7 @@ export function buildServices(
 }
 
 const STOCK_JOB = "invoice.stock";
+const REFUND_SENT_JOB = "refund.sent";
 
 /** The composition root: the one place that wires concrete adapters together. */
 export async function buildApp(config: TillConfig, logger: Logger, options: AppOptions = {}): Promise<Till> {
@@ -391,12 +461,14 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
     throw error;
   }
   const events = await openEventBus(config, db, logger);
-  const services = buildServices(config, db, logger, events);
+  const services = buildServices(config, db, logger, events, options);
   const lease = new LeaderLease({ db, logger, leaseSeconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS });
   const startWatchers = async () => {
     await services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency));
     for (const id of await services.walletRepo.unsyncedIds()) services.walletSync.request(id);
     await services.tracker.start();
+    // Transactions signed before a crash or an unreachable node go out now: the stored ones, never new ones.
+    services.payoutSender.recover().catch((err) => logger.warn({ err }, "payout recovery failed"));
   };
   const stopWatchers = async () => {
     services.tracker.stop();
@@ -437,6 +509,8 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
   registerCryptoRateRoutes(http, services.rates);
   registerRateRoutes(http, services.rates);
   registerInvoiceRoutes(http, services.invoices);
+  registerPayoutRoutes(http, services.payouts, services.payoutSender);
+  registerRefundRoutes(http, services.refunds);
   registerLiveRoute(http, events, {
     ws: "/ws/invoices/:id",
     sse: "/invoices/:id/events",

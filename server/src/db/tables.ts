@@ -304,6 +304,47 @@ export interface WebhookDeliveriesTable {
   created: string;
 }
 
+export interface PayoutsTable {
+  id: string;
+  user_id: string;
+  store_id: string | null;
+  wallet_id: string;
+  /** Exact decimal in `currency`; "-1" sends the whole balance. */
+  amount: string;
+  currency: string;
+  destination: string;
+  status: Generated<string>;
+  notification_url: Generated<string>;
+  max_fee: string | null;
+  tx_hash: Generated<string | null>;
+  used_fee: Generated<string | null>;
+  failure_reason: Generated<string>;
+  /** Base units sent to the destination, once signed. */
+  sent_amount: Generated<string | null>;
+  /** Base units of fee of the whole transaction (shared by a batch), once signed. */
+  tx_fee: Generated<string | null>;
+  fee_rate: Generated<string | null>;
+  /** Raw signed transaction, stored before it is broadcast. */
+  signed_tx: Generated<string | null>;
+  metadata: Generated<Json>;
+  created: string;
+  updated: string;
+}
+
+export interface RefundsTable {
+  id: string;
+  user_id: string;
+  invoice_id: string;
+  wallet_id: string | null;
+  amount: string;
+  currency: string;
+  payout_id: Generated<string | null>;
+  destination: Generated<string | null>;
+  metadata: Generated<Json>;
+  created: string;
+  updated: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -329,6 +370,8 @@ export interface Database {
   jobs: JobsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  payouts: PayoutsTable;
+  refunds: RefundsTable;
 }
 
 export type TableName = keyof Database;

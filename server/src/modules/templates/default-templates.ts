@@ -4,7 +4,8 @@ type TemplateName = (typeof ALL_TEMPLATE_NAMES)[number];
 
 /**
  * The templates used when neither the object nor its owner has one of that name. Variables follow Bitcart's:
- * `product`: store, product, quantity (and download_url); `shop`: store, products (rendered `product` lines);
+ * `product`: store, product, quantity (and download_url); `shop`: store, products (rendered `product` lines,
+ * already escaped in HTML mode: print them with `| raw`);
  * `notification`: store, invoice; `customer_refund`: store, invoice, refund, refund_url;
  * `merchant_refund_notify`: store, invoice, refund; `forgotpassword`: email, link; `verifyemail`: email, code,
  * link; `syncinfo`: syncinfo_data, failed_daemons.
@@ -17,7 +18,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   shop: `Thank you for your order at {{ store.name }}!
 
 {% for line in products -%}
-{{ line }}
+{{ line | raw }}
 {% endfor %}`,
   notification: `New order {{ invoice.id }} at {{ store.name }}: {{ invoice.price }} {{ invoice.currency }}, status {{ invoice.status }}.`,
   customer_refund: `Your payment for order {{ invoice.id }} at {{ store.name }} can be refunded: tell us where to send it at {{ refund_url }}`,
