@@ -1,5 +1,7 @@
 import { BitcoindBackend } from "../chains/bitcoin/bitcoind/bitcoind-backend.ts";
+import { BitcoindRpcError } from "../chains/bitcoin/bitcoind/rpc-client.ts";
 import { electrumBackendFor } from "../chains/bitcoin/electrum/electrum-backend.ts";
+import { ElectrumRpcError } from "../chains/bitcoin/electrum/electrum-client.ts";
 import {
   type ChainBackend,
   type ChainEvent,
@@ -96,6 +98,12 @@ export class ChainRuntime {
   /** Idempotent: a transaction the network already has answers its txid. */
   broadcast(currency: string, rawTxHex: string): Promise<string> {
     return this.running(currency).broadcast(rawTxHex);
+  }
+
+  /** Whether a failed broadcast was refused by the network (as opposed to the network not being reached). */
+  isRejection(error: unknown): boolean {
+    if (error instanceof BitcoindRpcError) return error.kind === "rpc";
+    return error instanceof ElectrumRpcError;
   }
 
   transactionStatus(currency: string, txid: string, rawTxHex?: string): Promise<TransactionStatus> {

@@ -6,6 +6,7 @@ import * as m0003 from "./migrations/0003-invoices.ts";
 import * as m0005 from "./migrations/0005-leases.ts";
 import * as m0006 from "./migrations/0006-jobs-webhooks.ts";
 import * as m0008 from "./migrations/0008-email-security.ts";
+import * as m0009 from "./migrations/0009-payouts.ts";
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-leases": m0005,
   "0006-jobs-webhooks": m0006,
   "0008-email-security": m0008,
+  "0009-payouts": m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -318,6 +318,16 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     return this.createInvoice(caller, { ...input, order_id: orderId });
   }
 
+  /** A refund of the invoice was sent: `refunded`, through the tracker so its notifications fire as for any change. */
+  async markRefunded(invoiceId: string): Promise<void> {
+    const now = isoNow();
+    await this.invoices.setState(invoiceId, {
+      manual_override: encodeOverride({ status: "refunded", at: now }),
+      updated: now,
+    });
+    await this.deps.changed(invoiceId);
+  }
+
   private async markManually(
     actor: Actor,
     ids: string[],

@@ -55,6 +55,17 @@ export class WalletRepository extends CrudRepository<"wallets"> {
     return row ? Number(row.receive_index) - 1 : null;
   }
 
+  /** The same for the change chain: each payout's change goes to an address never handed out before. */
+  async takeChangeIndex(walletId: string): Promise<number | null> {
+    const row = await this.db.kysely
+      .updateTable("wallets")
+      .set({ change_index: sql`change_index + 1` })
+      .where("id", "=", walletId)
+      .returning("change_index")
+      .executeTakeFirst();
+    return row ? Number(row.change_index) - 1 : null;
+  }
+
   async insertAddresses(walletId: string, addresses: readonly NewAddress[]): Promise<void> {
     for (let i = 0; i < addresses.length; i += 200) {
       const chunk = addresses.slice(i, i + 200);

@@ -183,6 +183,15 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
     return { wallet_id: walletId, index, address: address.address, script: address.script };
   }
 
+  /** The next change (internal chain) address never handed out, derived on demand. */
+  async nextChangeAddress(walletId: string): Promise<IssuedAddress> {
+    const index = await this.wallets.takeChangeIndex(walletId);
+    if (index === null) throw notFound("Wallet");
+    await this.extend(walletId, 1, index + 1 + GAP_LIMIT);
+    const address = (await this.wallets.address(walletId, 1, index))!;
+    return { wallet_id: walletId, index, address: address.address, script: address.script };
+  }
+
   private async extendInBackground(walletId: string, upTo: number): Promise<void> {
     if (this.extending.has(walletId)) return;
     this.extending.add(walletId);
