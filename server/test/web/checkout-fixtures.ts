@@ -16,7 +16,11 @@ export interface ShopFixture {
   node: LitecoindNode;
   token: string;
   close(): Promise<void>;
-  storeWithWallet(checkout?: Record<string, unknown>, currency?: string): Promise<{ id: string; name: string }>;
+  storeWithWallet(
+    checkout?: Record<string, unknown>,
+    currency?: string,
+    walletCount?: number,
+  ): Promise<{ id: string; name: string }>;
   product(storeId: string, fields: Record<string, unknown>, rgb?: [number, number, number]): Promise<{ id: string }>;
   invoice(body: Record<string, unknown>): Promise<Record<string, any>>;
   invoiceStatus(id: string): Promise<Record<string, any>>;
@@ -50,16 +54,20 @@ export async function startShop(): Promise<ShopFixture> {
       await app.close();
       await node.stop();
     },
-    storeWithWallet: async (checkout = {}, currency = "USD") => {
-      const key = (await app.call("POST", "/wallets/create", { token, body: { currency: "ltc" } })).json().key;
-      const wallet = await app.call("POST", "/wallets", { token, body: { name: "w", currency: "ltc", xpub: key } });
-      expect(wallet.statusCode, wallet.body).toBe(200);
+    storeWithWallet: async (checkout = {}, currency = "USD", walletCount = 1) => {
+      const wallets: string[] = [];
+      for (let i = 0; i < walletCount; i++) {
+        const key = (await app.call("POST", "/wallets/create", { token, body: { currency: "ltc" } })).json().key;
+        const wallet = await app.call("POST", "/wallets", { token, body: { name: "w", currency: "ltc", xpub: key } });
+        expect(wallet.statusCode, wallet.body).toBe(200);
+        wallets.push(wallet.json().id);
+      }
       const store = await app.call("POST", "/stores", {
         token,
         body: {
           name: "Corner Shop",
           default_currency: currency,
-          wallets: [wallet.json().id],
+          wallets,
           checkout_settings: { email_required: false, ...checkout },
         },
       });

@@ -187,6 +187,50 @@ describe("the checkout page", () => {
     });
   });
 
+  it("switches between payment methods, each with its own address and QR code", async () => {
+    const twoWallets = await shop.storeWithWallet({}, "USD", 2);
+    const invoice = await shop.invoice({ price: "4", store_id: twoWallets.id });
+    expect(invoice.payments).toHaveLength(2);
+    const page = await browser.page({ locale: "en-US" });
+    await open(page, invoice.id);
+    for (const [index, method] of invoice.payments.entries()) {
+      const button = page.getByRole("button", { name: `LTC ${index + 1}` });
+      await button.click();
+      expect(await button.getAttribute("aria-pressed")).toBe("true");
+      await expect.poll(() => page.getByTestId("address").textContent()).toBe(method.payment_address);
+      expect(await page.getByTestId("qr").getAttribute("data-qr-text")).toBe(method.payment_url);
+    }
+  });
+
+  it("copies the address and amount from the keyboard", async () => {
+    const invoice = await newInvoice();
+    const context = await browser.context({ locale: "en-US", permissions: ["clipboard-read", "clipboard-write"] });
+    const page = await context.newPage();
+    await open(page, invoice.id);
+    const clipboard = () => page.evaluate("navigator.clipboard.readText()");
+    await page.getByRole("button", { name: "Copy address" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(clipboard).toBe(invoice.payments[0].payment_address);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate("document.activeElement.getAttribute('aria-label')")).toBe("Copy amount");
+    await page.keyboard.press("Space");
+    await expect.poll(clipboard).toBe("0.1");
+  });
+
+  it("shows the invalid screen when the merchant marks the invoice invalid", async () => {
+    const invoice = await newInvoice();
+    const page = await browser.page({ locale: "en-US" });
+    await open(page, invoice.id);
+    await page.getByTestId("amount").waitFor();
+    const marked = await shop.app.call("POST", "/invoices/batch", {
+      token: shop.token,
+      body: { ids: [invoice.id], command: "mark_invalid" },
+    });
+    expect(marked.statusCode, marked.body).toBe(200);
+    await page.getByTestId("status-invalid").waitFor();
+  });
+
   it("redirects to the store's page once paid", async () => {
     const target = `${shop.app.baseUrl}/store/${storeId}`;
     const invoice = await newInvoice({ redirect_url: target });

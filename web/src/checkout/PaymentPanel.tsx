@@ -14,6 +14,13 @@ interface Props {
   showFee: boolean;
 }
 
+/** A method's name; two wallets of one coin are told apart by their position ("LTC 1", "LTC 2"). */
+function methodLabel(method: PaymentMethod, methods: PaymentMethod[]): string {
+  const name = method.label || method.name;
+  const same = methods.filter((m) => (m.label || m.name) === name);
+  return same.length > 1 ? `${name} ${same.indexOf(method) + 1}` : name;
+}
+
 /** What a payer needs while the invoice is pending: how much, where, a QR code, and how long is left. */
 export function PaymentPanel({ invoice, method, methods, onSelect, showFee }: Props) {
   const { t, language } = useI18n();
@@ -39,7 +46,7 @@ export function PaymentPanel({ invoice, method, methods, onSelect, showFee }: Pr
               aria-pressed={m.id === method.id}
               onClick={() => onSelect(m.id)}
             >
-              {m.label || m.name}
+              {methodLabel(m, methods)}
             </button>
           ))}
         </fieldset>
