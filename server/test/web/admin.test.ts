@@ -1,7 +1,9 @@
 import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
 import type { Page } from "playwright-core";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LitecoindNode, startLitecoind, waitFor } from "../chain/litecoind.ts";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
@@ -52,6 +54,9 @@ describe("the admin panel in Chromium", () => {
   let page: Page;
   let token: string;
   let storeId: string;
+  let smtp: SMTPServer;
+  let smtpPort: number;
+  const mails: string[] = [];
 
   const api = async <T = any>(method: string, url: string, body?: unknown, as = token): Promise<T> => {
     const response = await app.call(method, url, { token: as, body });
@@ -79,12 +84,30 @@ describe("the admin panel in Chromium", () => {
     });
     await app.till.startWatchers();
     app.till.services.jobs.start();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, _session, done) {
+        let text = "";
+        stream.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        stream.on("end", () => {
+          mails.push(text);
+          done();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    smtpPort = (smtp.server.address() as AddressInfo).port;
     browser = await launchBrowser();
     page = await browser.page({ viewport: { width: 1280, height: 860 }, colorScheme: "light" });
   });
 
   afterAll(async () => {
     await browser?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     await app?.close();
     await node?.stop();
   });
@@ -271,6 +294,20 @@ describe("the admin panel in Chromium", () => {
       .locator(".field-error")
       .waitFor();
 
+    const email = page.getByRole("region", { name: "Email settings" });
+    await email.getByLabel("From address").fill("shop@example.com");
+    await email.getByLabel("SMTP host").fill("127.0.0.1");
+    await email.getByLabel("SMTP port").fill(String(smtpPort));
+    await email.getByLabel("Security").selectOption("none");
+    await email.getByRole("button", { name: "Save" }).click();
+    await email.getByText("Saved.").waitFor();
+    await email.getByLabel("Send a test message to (optional)").fill("me@example.com");
+    await email.getByRole("button", { name: "Test email settings" }).click();
+    await email.getByText("A test message was sent to me@example.com.").waitFor();
+    await waitFor(() => mails.length === 1 || undefined, "the test message at the SMTP server");
+    expect(mails[0]).toContain("To: me@example.com");
+    expect(mails[0]).toContain("From: shop@example.com");
+
     const webhooks = page.getByRole("region", { name: "Webhooks" });
     await webhooks.getByRole("button", { name: "Add webhook" }).click();
     const dialog = page.getByRole("dialog", { name: "New webhook" });
@@ -287,6 +324,49 @@ describe("the admin panel in Chromium", () => {
     expect(await preview.locator("tbody td:nth-child(2)").textContent()).toBe("88");
     await page.getByRole("heading", { name: "Corner Shop settings" }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-store-settings.png"), fullPage: true });
+  });
+
+  it("builds the notification provider form from the server's schema and links the provider to a store", async () => {
+    await open("/admin/notifications");
+    await page.getByRole("button", { name: "New notification provider" }).click();
+    const dialog = page.getByRole("dialog", { name: "New notification provider" });
+    await dialog.getByLabel("Name").fill("Team chat");
+    await dialog.getByLabel("Provider").selectOption("Telegram");
+    const tokenInput = dialog.getByLabel("Bot token");
+    expect(await tokenInput.getAttribute("type")).toBe("password");
+    await tokenInput.fill("123456:secret-bot-token");
+    await dialog.getByLabel("Chat ID").fill("-100200300");
+    await dialog.getByRole("link", { name: "How to set up Telegram" }).waitFor();
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("cell", { name: "Team chat" }).waitFor();
+    const [provider] = (await api("GET", "/notifications")).result;
+    expect(provider).toMatchObject({ name: "Team chat", provider: "Telegram" });
+    expect(provider.data.chat_id).toBe("-100200300");
+    expect(JSON.stringify(provider)).not.toContain("secret-bot-token");
+
+    await open(`/admin/stores/${storeId}`);
+    const general = page.getByRole("region", { name: "General" });
+    await general.getByLabel("Notification providers").selectOption([provider.id]);
+    await general.getByRole("button", { name: "Save" }).click();
+    await general.getByText("Saved.").waitFor();
+    expect((await api("GET", `/stores/${storeId}`)).notifications).toEqual([provider.id]);
+  });
+
+  it("shows sync status, rate provider health and policies on the server settings page", async () => {
+    await open("/admin/server");
+    await page.getByRole("table", { name: "Sync status" }).getByRole("cell", { name: "ltc" }).first().waitFor();
+    await page
+      .getByRole("table", { name: "Rate provider health" })
+      .getByRole("cell", { name: "fixed" })
+      .first()
+      .waitFor();
+    const policies = page.getByRole("region", { name: "Policies" });
+    await policies.getByLabel("Disable registration").check();
+    await policies.getByRole("button", { name: "Save" }).click();
+    await policies.getByText("Saved.").waitFor();
+    expect((await api("GET", "/manage/policies")).disable_registration).toBe(true);
+    const users = page.getByRole("region", { name: "Users" });
+    await users.getByRole("cell", { name: EMAIL }).waitFor();
   });
 
   it("creates an API token with a per-object scope and shows it only once", async () => {

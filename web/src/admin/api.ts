@@ -22,12 +22,19 @@ export interface Page<T> {
 
 export type Row = { id: string } & Record<string, unknown>;
 
-/** Field name → message, from a 422's `detail[].loc` (the first loc part is `body`, `query` or `path`). */
-export function fieldErrorsOf(error: unknown): Record<string, string> {
+/**
+ * Field name → message, from a 422's `detail[].loc` (the first loc part is `body`, `query` or `path`).
+ * With `within`, the errors inside that object field, keyed by the nested name (`data.bot_token` → `bot_token`).
+ */
+export function fieldErrorsOf(error: unknown, within?: string): Record<string, string> {
   if (!(error instanceof TillApiError)) return {};
   const errors: Record<string, string> = {};
   for (const item of error.fieldErrors) {
-    const loc = item.loc[0] === "body" || item.loc[0] === "query" ? item.loc.slice(1) : item.loc;
+    let loc = item.loc[0] === "body" || item.loc[0] === "query" ? item.loc.slice(1) : item.loc;
+    if (within !== undefined) {
+      if (loc[0] !== within || loc.length < 2) continue;
+      loc = loc.slice(1);
+    }
     const key = loc.length ? String(loc[0]) : "";
     errors[key] = errors[key] ? `${errors[key]}; ${item.msg}` : item.msg;
   }

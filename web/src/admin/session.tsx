@@ -9,6 +9,7 @@ export interface Me {
   is_superuser: boolean;
   is_verified?: boolean;
   tfa_enabled?: boolean;
+  settings?: { balance_currency?: string; fetch_balance?: boolean };
 }
 
 interface Session {

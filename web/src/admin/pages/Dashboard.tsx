@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Page, Row } from "../api.ts";
 import { formatDate, statusBadge } from "../columns.tsx";
 import { Link } from "../router.tsx";
-import { useApi } from "../session.tsx";
+import { useApi, useMe } from "../session.tsx";
 import { type Sale, SalesChart } from "./SalesChart.tsx";
 
 const PAID = "status:paid status:confirmed status:complete";
@@ -18,6 +18,7 @@ function Card({ title, value, to }: { title: string; value: string | number | un
 
 export function Dashboard() {
   const api = useApi();
+  const me = useMe().data;
   const stats = useQuery({ queryKey: ["stats"], queryFn: () => api.get<Record<string, number>>("/users/stats") }).data;
   const balance = useQuery({
     queryKey: ["/wallets", "balance"],
@@ -40,7 +41,7 @@ export function Dashboard() {
       <h1>Dashboard</h1>
       <div className="cards">
         <Card title="Wallets" value={stats?.wallets} to="/wallets" />
-        <Card title="Total balance (USD)" value={balance} to="/wallets" />
+        <Card title={`Total balance (${me?.settings?.balance_currency ?? "USD"})`} value={balance} to="/wallets" />
         <Card title="Stores" value={stats?.stores} to="/stores" />
         <Card title="Products" value={stats?.products} to="/products" />
         <Card title="Invoices" value={invoices} to="/invoices" />

@@ -22,23 +22,35 @@ const labelOf = (name: string) => name.replace(/_/g, " ").replace(/^./, (c) => c
  */
 export function providerForm(entry: unknown): ProviderForm {
   if (typeof entry !== "object" || entry === null) return { fields: [] };
-  const raw = entry as { properties?: unknown; required?: unknown; setup_url?: unknown };
-  const required = new Set(Array.isArray(raw.required) ? raw.required.map(String) : []);
+  const raw = entry as { properties?: unknown; required?: unknown; setup_url?: unknown; schema?: unknown };
   const setupUrl = typeof raw.setup_url === "string" ? raw.setup_url : undefined;
+  // A nested JSON Schema carries types and titles: prefer it over the bare list of names.
+  if (typeof raw.schema === "object" && raw.schema !== null && !Array.isArray(raw.schema)) {
+    const nested = providerForm(raw.schema);
+    if (nested.fields.length) return { ...nested, setupUrl };
+  }
+  const required = new Set(Array.isArray(raw.required) ? raw.required.map(String) : []);
   const field = (name: string, meta: Record<string, unknown> = {}): FieldSpec => {
     const type = meta.type;
-    const kind =
-      type === "boolean"
+    const options = Array.isArray(meta.enum)
+      ? meta.enum.map((v) => ({ value: String(v), label: String(v) }))
+      : undefined;
+    const kind = options
+      ? "select"
+      : type === "boolean"
         ? "checkbox"
         : type === "integer" || type === "number"
           ? "number"
-          : SECRET.test(name)
+          : meta.format === "password" || (meta.format === undefined && SECRET.test(name))
             ? "password"
-            : "text";
+            : meta.format === "email"
+              ? "email"
+              : "text";
     return {
       name,
       label: typeof meta.title === "string" ? meta.title : labelOf(name),
       kind,
+      options,
       required: required.has(name),
       help: typeof meta.description === "string" ? meta.description : undefined,
     };
@@ -79,11 +91,13 @@ function NotificationForm({ row, onDone }: { row?: Row; onDone: () => void }) {
   const [data, setData] = useState<Record<string, unknown>>((row?.data as Record<string, unknown>) ?? {});
   const [json, setJson] = useState(JSON.stringify(row?.data ?? {}, null, 2));
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [dataErrors, setDataErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState("");
   const form = schema && provider ? providerForm(schema[provider]) : null;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setErrors({});
+    setDataErrors({});
     setGeneral("");
     let settings: unknown = data;
     if (!form?.fields.length) {
@@ -102,10 +116,12 @@ function NotificationForm({ row, onDone }: { row?: Row; onDone: () => void }) {
     } catch (error) {
       const byField = fieldErrorsOf(error);
       setErrors(byField);
+      const nested = fieldErrorsOf(error, "data");
+      setDataErrors(nested);
       if (!Object.keys(byField).length) setGeneral(messageOf(error));
+      else if (form?.fields.length && byField.data && !Object.keys(nested).length) setGeneral(byField.data);
     }
   };
-  // Nested errors name the setting: `data.bot_token` arrives as loc ["body", "data", "bot_token"].
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FieldControl
@@ -138,7 +154,7 @@ function NotificationForm({ row, onDone }: { row?: Row; onDone: () => void }) {
             key={spec.name}
             spec={spec}
             value={data[spec.name]}
-            error={errors.data}
+            error={dataErrors[spec.name]}
             onChange={(v) => setData((d) => ({ ...d, [spec.name]: v }))}
           />
         ))

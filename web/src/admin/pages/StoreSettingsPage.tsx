@@ -42,6 +42,7 @@ const EMAIL_FIELDS: FieldSpec[] = [
     kind: "select",
     options: ["none", "ssl/tls", "starttls"].map((v) => ({ value: v, label: v })),
   },
+  { name: "verify_tls", label: "Verify the server's TLS certificate", kind: "checkbox" },
 ];
 
 /** Only the fields the section schema knows, with form strings kept as strings (the API reads them). */
@@ -65,27 +66,45 @@ function Saved({ at }: { at: number }) {
   ) : null;
 }
 
+interface SmtpTestResult {
+  ok: boolean;
+  error: string | null;
+  sent: boolean;
+}
+
+/** Checks the saved settings (connect and log in) and, given an address, sends a test message. */
 function EmailTest({ path }: { path: string }) {
   const api = useApi();
-  const [result, setResult] = useState("");
+  const [to, setTo] = useState("");
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const test = async () => {
-    setResult("Testing…");
+    setResult({ ok: true, text: "Testing…" });
     try {
-      const ok = await api.get<boolean>(`${path}/ping`);
-      setResult(
-        ok ? "The mail server accepted the connection and the login." : "The mail server could not be reached.",
-      );
+      const answer = await api.post<SmtpTestResult>(`${path}/email/test`, to ? { to } : {});
+      if (!answer.ok) setResult({ ok: false, text: `The test failed: ${answer.error ?? "unknown error"}` });
+      else if (answer.sent) setResult({ ok: true, text: `A test message was sent to ${to}.` });
+      else setResult({ ok: true, text: "The mail server accepted the connection and the login." });
     } catch (error) {
-      setResult(messageOf(error));
+      setResult({ ok: false, text: messageOf(error) });
     }
   };
   return (
-    <p>
-      <button type="button" onClick={test}>
-        Test email settings
-      </button>{" "}
-      <span role="status">{result}</span>
-    </p>
+    <div className="email-test">
+      <div className="field">
+        <label htmlFor="email-test-to">Send a test message to (optional)</label>
+        <input id="email-test-to" type="email" value={to} onChange={(e) => setTo(e.target.value)} />
+      </div>
+      <p>
+        <button type="button" onClick={test}>
+          Test email settings
+        </button>{" "}
+        {result && (
+          <span role="status" className={result.ok ? "notice" : "form-error"}>
+            {result.text}
+          </span>
+        )}
+      </p>
+    </div>
   );
 }
 
