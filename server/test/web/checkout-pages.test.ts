@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
-import { pageErrors, type ShopFixture, startShop, waitFor } from "./checkout-fixtures.ts";
+import { pageErrors, type ShopFixture, screenshot, startShop, waitFor } from "./checkout-fixtures.ts";
 
 /** The checkout page's screens, languages, themes and layout, in Chromium against a Till on litecoin regtest. */
 describe("the checkout page", () => {
@@ -72,9 +72,11 @@ describe("the checkout page", () => {
     const light = await browser.page({ colorScheme: "light", locale: "en-US" });
     await open(light, invoice.id);
     const lightBackground = await bodyBackground(light);
-    const dark = await browser.page({ colorScheme: "dark", locale: "en-US" });
+    const dark = await browser.page({ colorScheme: "dark", locale: "en-US", viewport: { width: 390, height: 844 } });
     await open(dark, invoice.id);
     const darkBackground = await bodyBackground(dark);
+    await dark.getByTestId("qr").locator("svg").waitFor();
+    await screenshot(dark, "checkout-pending-dark");
     expect(darkBackground).not.toBe(lightBackground);
 
     await light.getByTestId("theme-toggle").click();

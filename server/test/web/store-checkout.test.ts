@@ -78,6 +78,7 @@ describe("buying in the store and paying at the checkout", () => {
     await page.evaluate(() => Object.assign(globalThis, { stayedLoaded: true }));
     await shop.node.send(method.payment_address, "0.1");
     await page.getByTestId("status-paid").waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId("received").textContent()).toBe("Received: 0.1 LTCConfirmations: 0 of 1");
     await screenshot(page, "checkout-paid");
     await shop.node.mine(1);
     await page.getByTestId("status-complete").waitFor({ timeout: 30_000 });

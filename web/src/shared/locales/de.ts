@@ -29,6 +29,8 @@ export const de: Messages = {
   partial_notice: "Wir haben {sent} {symbol} erhalten. Bitte senden Sie den Rest: {due} {symbol}.",
   paid_title: "Zahlung erhalten",
   paid_text: "Ihre Zahlung wurde gesehen und wartet auf Bestätigung.",
+  received: "Erhalten",
+  confirmations: "Bestätigungen: {count} von {required}",
   complete_title: "Zahlung abgeschlossen",
   complete_text: "Vielen Dank! Ihre Zahlung ist bestätigt.",
   expired_title: "Diese Rechnung ist abgelaufen",

@@ -28,6 +28,8 @@ export const en = {
   partial_notice: "We received {sent} {symbol}. Please send the rest: {due} {symbol}.",
   paid_title: "Payment received",
   paid_text: "Your payment was seen and is waiting for confirmation.",
+  received: "Received",
+  confirmations: "Confirmations: {count} of {required}",
   complete_title: "Payment complete",
   complete_text: "Thank you! Your payment is confirmed.",
   expired_title: "This invoice has expired",

@@ -29,6 +29,8 @@ export const es: Messages = {
   partial_notice: "Recibimos {sent} {symbol}. Envíe el resto: {due} {symbol}.",
   paid_title: "Pago recibido",
   paid_text: "Hemos visto su pago y está esperando confirmación.",
+  received: "Recibido",
+  confirmations: "Confirmaciones: {count} de {required}",
   complete_title: "Pago completado",
   complete_text: "¡Gracias! Su pago está confirmado.",
   expired_title: "Esta factura ha caducado",

@@ -29,6 +29,8 @@ export const pt: Messages = {
   partial_notice: "Recebemos {sent} {symbol}. Envie o restante: {due} {symbol}.",
   paid_title: "Pagamento recebido",
   paid_text: "Seu pagamento foi visto e aguarda confirmação.",
+  received: "Recebido",
+  confirmations: "Confirmações: {count} de {required}",
   complete_title: "Pagamento concluído",
   complete_text: "Obrigado! Seu pagamento está confirmado.",
   expired_title: "Esta fatura expirou",

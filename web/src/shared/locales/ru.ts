@@ -29,6 +29,8 @@ export const ru: Messages = {
   partial_notice: "Мы получили {sent} {symbol}. Пожалуйста, отправьте остаток: {due} {symbol}.",
   paid_title: "Платёж получен",
   paid_text: "Ваш платёж замечен и ожидает подтверждения.",
+  received: "Получено",
+  confirmations: "Подтверждения: {count} из {required}",
   complete_title: "Оплата завершена",
   complete_text: "Спасибо! Ваш платёж подтверждён.",
   expired_title: "Срок действия счёта истёк",
