@@ -224,7 +224,7 @@ export function buildServices(
     sender,
     {
       target: (id) => notifications.deliveryTarget(id),
-      record: (id, error) => notifications.recordDelivery(id, error),
+      record: (id, outcome) => notifications.recordDelivery(id, outcome),
       mail: async (storeId, to, subject, text) => {
         try {
           await mailer.send(await storeMail(storeId), { to, subject, text });
@@ -311,11 +311,9 @@ export function buildServices(
         variables: { store: { id: store.id, name: store.name, default_currency: store.default_currency }, invoice },
       });
       const title = `${store.name}: invoice ${invoice.id} ${type.slice("invoice.".length).replace("_", " ")}`;
-      const message = { title, text: rendered.text, event: type, invoiceId: invoice.id, storeId };
-      for (const id of listening) {
-        if (rendered.failure) await notifications.recordDelivery(id, describeFailure(rendered.failure));
-        await providers.send(id, message);
-      }
+      const warning = rendered.failure ? describeFailure(rendered.failure) : undefined;
+      const message = { title, text: rendered.text, event: type, invoiceId: invoice.id, storeId, warning };
+      for (const id of listening) await providers.send(id, message);
     }
   };
   const tracker: InvoiceTracker = new InvoiceTracker(

@@ -26,8 +26,8 @@ export interface ProviderTarget {
 export interface ProviderChannelDeps {
   /** The provider record, read when the job runs (null once deleted). */
   target(notificationId: string): Promise<ProviderTarget | null>;
-  /** Records the outcome on the record: null after a success, else why it failed. */
-  record(notificationId: string, error: string | null): Promise<void>;
+  /** Records the outcome on the record: `sent` after a success; `error` is why it failed, or a warning. */
+  record(notificationId: string, outcome: { sent: boolean; error: string | null }): Promise<void>;
   /** The Email provider: sends with the store's SMTP settings; throws with the SMTP error in words. */
   mail(storeId: string, to: string, subject: string, text: string): Promise<void>;
   endpoints: ProviderEndpoints;
@@ -71,7 +71,10 @@ export class ProviderChannel {
       error = failure instanceof Error ? failure.message : String(failure);
       retry = !(failure instanceof ProviderOptionError);
     }
-    await this.deps.record(payload.notificationId, error);
+    await this.deps.record(payload.notificationId, {
+      sent: error === null,
+      error: error ?? payload.message.warning ?? null,
+    });
     if (error === null) {
       this.logger.info(fields, "notification delivered");
       return;

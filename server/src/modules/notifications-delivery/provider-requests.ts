@@ -5,6 +5,8 @@ export interface ProviderMessage {
   event: string;
   invoiceId: string;
   storeId: string;
+  /** Why the merchant's template was not used (the default was), kept as the provider's last error. */
+  warning?: string;
 }
 
 export interface HttpCall {

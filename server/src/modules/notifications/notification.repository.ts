@@ -24,11 +24,11 @@ export class NotificationRepository extends CrudRepository<"notifications"> {
   }
 
   /** Written outside the delivering job's transaction: the outcome is kept even when the job is retried. */
-  async recordDelivery(id: string, error: string | null): Promise<void> {
-    const now = isoNow();
+  async recordDelivery(id: string, outcome: { sent: boolean; error: string | null }): Promise<void> {
+    const lastError = outcome.error === null ? null : outcome.error.slice(0, 2000);
     await this.db.kysely
       .updateTable("notifications")
-      .set(error === null ? { last_error: null, last_sent_at: now } : { last_error: error.slice(0, 2000) })
+      .set(outcome.sent ? { last_error: lastError, last_sent_at: isoNow() } : { last_error: lastError })
       .where("id", "=", id)
       .execute();
   }

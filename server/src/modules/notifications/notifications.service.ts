@@ -75,7 +75,7 @@ export class NotificationsService extends OwnedCrudService<
     return { provider: row.provider, options };
   }
 
-  recordDelivery(id: string, error: string | null): Promise<void> {
-    return this.notifications.recordDelivery(id, error);
+  recordDelivery(id: string, outcome: { sent: boolean; error: string | null }): Promise<void> {
+    return this.notifications.recordDelivery(id, outcome);
   }
 }
