@@ -73,7 +73,7 @@ export function formatAmount(text: string, locale: string): string {
 
 /**
  * An amount with its currency placed as the reader's language places it ("$8.00", "8,00 $"), the digits kept
- * exactly as given. Codes Intl does not know (coins) are written after the amount.
+ * exactly as given. Codes that are not currency codes to Intl (e.g. SATS) are written after the amount.
  */
 export function formatMoney(amount: string, code: string, symbol: string, locale: string): string {
   const grouped = formatAmount(amount, locale);

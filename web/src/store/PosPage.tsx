@@ -3,20 +3,11 @@ import { ApiError } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.ts";
 import { formatMoney, isPositive, minus, percentOf, sum, toUnits } from "../shared/money.ts";
 import { payInvoice } from "./checkout.ts";
+import { typeKey } from "./keypad.ts";
 import type { Store } from "./types.ts";
 
 const TIPS = ["0", "10", "15", "20"];
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "⌫"];
-
-/** Appends a keypad key to the typed amount, keeping at most the currency's decimals. */
-export function typeKey(current: string, key: string, decimals: number): string {
-  if (key === "⌫") return current.slice(0, -1);
-  if (key === ".") return decimals === 0 || current.includes(".") ? current : `${current || "0"}.`;
-  const [, fraction] = current.split(".");
-  if (fraction !== undefined && fraction.length >= decimals) return current;
-  if (current === "0") return key;
-  return current.length >= 15 ? current : current + key;
-}
 
 /** The point-of-sale keypad: an amount, an optional % discount and tip, and an invoice for the total. */
 export function PosPage({ store }: { store: Store }) {
