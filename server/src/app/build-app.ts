@@ -49,6 +49,7 @@ import {
 import { HttpSender, IpnChannel, ProviderChannel } from "../modules/notifications-delivery/index.ts";
 import {
   loggingRefundNotifier,
+  mailRefundNotifier,
   PayoutRepository,
   type PayoutRow,
   PayoutSender,
@@ -406,7 +407,30 @@ export function buildServices(
     wallet: (id) => walletRepo.findById(id),
     coin: (currency) => chains.coin(currency),
     markRefunded: (invoiceId) => invoices.markRefunded(invoiceId),
-    notifier: loggingRefundNotifier(logger),
+    notifier: mailRefundNotifier(
+      {
+        render: async (storeId, template, variables) => {
+          const store = await storeRepo.findById(storeId);
+          const settings = await storeMail(storeId).catch(() => null);
+          if (!store || !settings || !isConfigured(settings)) return null;
+          const rendered = await templateResolver.render({
+            name: template,
+            userId: store.user_id,
+            templateId: fromJson<Record<string, string>>(store.templates, {})[template],
+            variables: {
+              store: { id: store.id, name: store.name, default_currency: store.default_currency },
+              ...variables,
+            },
+          });
+          if (rendered.failure) logger.warn({ storeId, template }, describeFailure(rendered.failure));
+          return rendered.text;
+        },
+        send: async (storeId, message, dedupeKey) =>
+          void (await mail.send({ kind: "store", storeId }, message, { dedupeKey })),
+        merchantEmail: async (userId) => (await userRepo.findById(userId))?.email ?? null,
+      },
+      loggingRefundNotifier(logger),
+    ),
   });
   jobs.handle<{ payoutId: string }>(REFUND_SENT_JOB, ({ payoutId }) => refunds.payoutSent(payoutId));
   chains.onEvent(async (currency, event) => {

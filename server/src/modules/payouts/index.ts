@@ -3,6 +3,7 @@ export { PayoutRepository, type PayoutRow, type RefundRow } from "./payout.repos
 export { type PayoutChains, PayoutSender, type PayoutSenderDeps } from "./payout-sender.ts";
 export { registerPayoutRoutes, registerRefundRoutes } from "./payouts.routes.ts";
 export { PAYOUT_STATUSES, type PayoutStatus, type PayoutsDeps, PayoutsService } from "./payouts.service.ts";
+export { mailRefundNotifier, type RefundMailDeps } from "./refund-mail.ts";
 export {
   loggingRefundNotifier,
   type RefundInvoice,

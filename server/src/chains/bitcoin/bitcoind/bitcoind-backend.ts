@@ -163,6 +163,7 @@ export class BitcoindBackend implements ChainBackend {
   private connected = false;
   private nodeBestHash: string | null = null;
   private initialBlockDownload = true;
+  private scanQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: BitcoindBackendOptions) {
     this.rpc = new BitcoindRpc(options.rpcUrl, {
@@ -251,9 +252,7 @@ export class BitcoindBackend implements ChainBackend {
     }
     const out = new Map<string, Map<string, ScriptHistoryItem>>(wanted.map((s) => [s, new Map()]));
     if (!wanted.length) return new Map();
-    const result = (await this.rpc.callExact("scantxoutset", ["start", wanted.map((hex) => `raw(${hex})`)], {
-      timeoutMs: this.historyTimeoutMs,
-    })) as {
+    const result = (await this.scanUtxoSet(wanted)) as {
       success?: boolean;
       unspents?: { txid: string; vout: string; scriptPubKey: string; amount: string; height: string }[];
     };
@@ -293,6 +292,32 @@ export class BitcoindBackend implements ChainBackend {
     const byHeight = (a: ScriptHistoryItem, b: ScriptHistoryItem) =>
       (a.height ?? Number.MAX_SAFE_INTEGER) - (b.height ?? Number.MAX_SAFE_INTEGER);
     return new Map([...out].map(([script, byTxid]) => [script, [...byTxid.values()].sort(byHeight)]));
+  }
+
+  /**
+   * One `scantxoutset` at a time: the node runs a single scan and refuses another meanwhile, so this backend's scans
+   * (wallet sync, payouts) queue, and a scan started by another client is waited out.
+   */
+  private scanUtxoSet(scripts: string[]): Promise<unknown> {
+    const run = async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.rpc.callExact("scantxoutset", ["start", scripts.map((hex) => `raw(${hex})`)], {
+            timeoutMs: this.historyTimeoutMs,
+          });
+        } catch (error) {
+          const busy =
+            error instanceof BitcoindRpcError &&
+            error.code === RpcCodes.INVALID_PARAMETER &&
+            /in progress/i.test(error.message);
+          if (!busy || attempt >= 100) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    };
+    const next = this.scanQueue.then(run, run);
+    this.scanQueue = next.catch(() => undefined);
+    return next;
   }
 
   /** `estimatesmartfee`, converted exactly from coin/kvB to base units per vbyte; null when the node has no estimate. */
