@@ -23,6 +23,7 @@ import type {
   ProductCreate,
   ProductFilters,
   ProductUpdate,
+  ProviderSchema,
   PublicStore,
   RegisteredUser,
   RegisterInput,
@@ -39,6 +40,7 @@ import type {
   TokenEdit,
   TokenFilters,
   TokenOptions,
+  TotpSetup,
   Upload,
   User,
   UserPreferences,
@@ -73,6 +75,42 @@ export class UsersResource extends Resource<User, UserUpdate> {
   changePassword(input: PasswordChange): Promise<User> {
     return this.http.post<User>("/users/password", input);
   }
+
+  /** Mails a password reset link (answers `true` whether or not the address has an account). */
+  resetPassword(email: string): Promise<boolean> {
+    return this.http.post<boolean>("/users/reset_password", { email }, { auth: false });
+  }
+
+  finalizeReset(input: { token: string; password: string; logout_all?: boolean }): Promise<boolean> {
+    return this.http.post<boolean>("/users/reset_password/finalize", input, { auth: false });
+  }
+
+  /** Mails a verification code and link. */
+  requestVerification(email: string): Promise<boolean> {
+    return this.http.post<boolean>("/users/verify", { email }, { auth: false });
+  }
+
+  finalizeVerification(token: string, addToken = false): Promise<{ verified: true; token: string | null }> {
+    return this.http.post(`/users/verify/finalize${addToken ? "?add_token=true" : ""}`, { token }, { auth: false });
+  }
+
+  /** A new TOTP secret for the authenticator app; `enableTotp` with a code from it turns TOTP on. */
+  totpSetup(): Promise<TotpSetup> {
+    return this.http.get<TotpSetup>("/users/me/2fa/totp");
+  }
+
+  /** Turns TOTP on; answers the 10 recovery codes, shown only here. */
+  enableTotp(code: string): Promise<string[]> {
+    return this.http.post<string[]>("/users/2fa/totp/verify", { code });
+  }
+
+  disableTotp(): Promise<boolean> {
+    return this.http.post<boolean>("/users/2fa/disable", {});
+  }
+
+  deletePasskey(deviceId: string): Promise<boolean> {
+    return this.http.delete<boolean>(`/users/2fa/fido2/${encodeURIComponent(deviceId)}`);
+  }
 }
 
 /** API tokens: log in, mint narrower tokens, list and revoke them. */
@@ -84,6 +122,11 @@ export class TokensResource extends Resource<Token, TokenEdit, TokenFilters> {
   /** Email + password → a new token (`access_token`). Sends no bearer token, so the credentials decide. */
   login(input: LoginInput): Promise<CreatedToken> {
     return this.http.post<CreatedToken>("/token", input, { auth: false });
+  }
+
+  /** The second login step with a TOTP or recovery code, after `login` answered `tfa_required`. */
+  loginTotp(tfaCode: string, code: string): Promise<CreatedToken> {
+    return this.http.post<CreatedToken>("/token/2fa/totp", { token: tfaCode, code }, { auth: false });
   }
 
   /** A new token for the current account, with a subset of the current token's permissions. */
@@ -213,6 +256,11 @@ export class NotificationsResource extends CrudResource<Notification, Notificati
   /** The names of the available providers. Public. */
   providers(): Promise<Page<string>> {
     return this.http.get<Page<string>>(`${this.path}/list`);
+  }
+
+  /** Each provider's options with a JSON Schema to build a form from. Public. */
+  schema(): Promise<Record<string, ProviderSchema>> {
+    return this.http.get<Record<string, ProviderSchema>>(`${this.path}/schema`);
   }
 }
 

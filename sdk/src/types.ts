@@ -199,6 +199,31 @@ export interface EmailSettings {
   /** Whether a password is stored. */
   password_set?: boolean;
   auth_mode: "none" | "ssl/tls" | "starttls";
+  /** Check the server's TLS certificate (default true); off only for a self-signed one trusted otherwise. */
+  verify_tls: boolean;
+}
+
+/** `POST /stores/{id}/email/test`, `POST /manage/email/test`: the SMTP settings checked, the error in words. */
+export interface SmtpTestResult {
+  ok: boolean;
+  error: string | null;
+  sent: boolean;
+}
+
+/** `GET /email/presets`: SMTP settings of a common provider. */
+export interface EmailPreset {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  auth_mode: "none" | "ssl/tls" | "starttls";
+  verify_tls: boolean;
+}
+
+/** `GET /users/me/2fa/totp`: the secret to add to an authenticator app (kept until TOTP is enabled). */
+export interface TotpSetup {
+  totp_key: string;
+  totp_url: string;
 }
 
 /** `password: ""` keeps the stored password; `null` removes it (store settings). */
@@ -398,12 +423,34 @@ export interface Notification extends OwnedRecord {
   /** The secret settings that hold a value. */
   secrets_set: string[];
   error: boolean;
+  /** Invoice events this provider fires on (default `["invoice.complete"]`). */
+  events: string[];
+  /** Why the last delivery failed (or a template that failed and was replaced by the default); null when fine. */
+  last_error: string | null;
+  last_sent_at: string | null;
+}
+
+/** `GET /notifications/schema`: per provider, Bitcart's option lists plus a JSON Schema of the options. */
+export interface ProviderSchema {
+  properties: string[];
+  required: string[];
+  setup_url: string;
+  schema: {
+    type: "object";
+    title: string;
+    properties: Record<
+      string,
+      { type: string; title: string; description?: string; format?: string; default?: unknown; enum?: unknown[] }
+    >;
+    required: string[];
+  };
 }
 
 export interface NotificationCreate {
   name: string;
   provider: string;
   data?: Record<string, unknown>;
+  events?: string[];
   metadata?: Metadata;
 }
 
