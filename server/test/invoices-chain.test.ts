@@ -64,6 +64,22 @@ describe("invoices on a litecoin regtest chain", () => {
     expect(second.payments[0].payment_address).not.toBe(body.payments[0].payment_address);
   });
 
+  it("adds the network fee of a typical payment when the store asks, and shows the recommended fee", async () => {
+    // A fresh regtest chain has no fee estimates: the backend answers the floor, 1 sat/vB.
+    await waitFor(() => app.till.services.feeRates.get("ltc", 2), "a fee estimate");
+    const store = await storeWithWallet({ include_network_fee: true, recommended_fee_target_blocks: 2 });
+    const created = await app.call("POST", "/invoices", {
+      body: { price: "0.1", currency: "LTC", store_id: store.id },
+    });
+    expect(created.json().payments[0]).toMatchObject({ amount: "0.10000141", recommended_fee: "1" });
+    expect(created.json().payments[0].payment_url).toContain("amount=0.10000141");
+    const plain = await storeWithWallet({ recommended_fee_target_blocks: 2 });
+    const without = await app.call("POST", "/invoices", {
+      body: { price: "0.1", currency: "LTC", store_id: plain.id },
+    });
+    expect(without.json().payments[0]).toMatchObject({ amount: "0.10000000", recommended_fee: "1" });
+  });
+
   it("moves an exact payment from pending to paid to complete for a store needing one confirmation", async () => {
     const store = await storeWithWallet({ transaction_speed: 1 });
     const created = (

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import { fromJson } from "../db/json.ts";
+import { FeeRateCache } from "../chains/fee-rate-cache.ts";
 import type { TillConfig } from "../config/schema.ts";
 import { type Db, openDatabase } from "../db/database.ts";
+import { fromJson } from "../db/json.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { PostgresEventBus } from "../db/pg-event-bus.ts";
 import { registerLiveRoute } from "../http/live.ts";
@@ -141,6 +142,8 @@ export interface Services {
   rates: RatesService;
   invoices: InvoicesService;
   tracker: InvoiceTracker;
+  /** Fee rates per coin and confirmation target, for invoices' recommended fee and network fee. */
+  feeRates: FeeRateCache;
   /** The durable job queue (outbox); its worker runs in every process. */
   jobs: JobQueue;
   ipn: IpnChannel;
@@ -200,8 +203,24 @@ export function buildServices(
     issueToken: async (userId, permissions) => (await tokens.issue(userId, permissions)).secret,
   });
   const passkeys = new Passkeys(userRepo, authCodes, security);
-  const tokens: TokensService = new TokensService(new TokenRepository(db), userRepo, throttle, {
+  const tokens: TokensService = new TokensService(
+    new TokenRepository(db),
+    userRepo,
+    throttle,
+    {
+      policy: () => settings.policy(),
+      captcha: passesCaptcha,
+      secondFactors: (user) => security.secondFactors(user),
+      checkTotp: (userId, code) => security.checkTotpOrRecovery(userId, code),
+      checkPasskey: (userId, response) => passkeys.loginVerify(userId, response as never),
+    },
+    authCodes,
+  );
+  const users = new UsersService(userRepo, {
     policy: () => settings.policy(),
+    claimFirstSuperuser: (id) => settings.claimFirstSuperuser(id),
+    issueToken: async (userId, permissions) => (await tokens.issue(userId, permissions)).secret,
+    revokeAllTokens: (userId, except) => tokens.revokeAll(userId, except),
     captcha: passesCaptcha,
     statsTables: ["wallets", "stores", "notifications", "products", "discounts", "templates", "files"],
   });
@@ -332,6 +351,10 @@ export function buildServices(
     },
     logger,
   );
+  const feeRates = new FeeRateCache(
+    async (currency, targetBlocks) => chains.estimateFeeRate(currency, targetBlocks),
+    logger,
+  );
   const invoices: InvoicesService = new InvoicesService(invoiceRepo, {
     store: async (id) => {
       const store = await storeOf(id);
@@ -345,6 +368,8 @@ export function buildServices(
         transaction_speed: Number(store.checkout.transaction_speed),
         underpaid_percentage: String(store.checkout.underpaid_percentage),
         allow_anonymous_invoice_creation: Boolean(store.checkout.allow_anonymous_invoice_creation),
+        recommended_fee_target_blocks: Number(store.checkout.recommended_fee_target_blocks),
+        include_network_fee: Boolean(store.checkout.include_network_fee),
         wallet_ids: links.get(id) ?? [],
       };
     },
@@ -352,6 +377,7 @@ export function buildServices(
     coin: (currency) => chains.coin(currency),
     nextAddress: (walletId) => wallets.nextReceiveAddress(walletId),
     priceIn: async (coin, fiat, storeId) => (await rates.priceIn(coin, fiat, storeId)).rate,
+    feeRate: (currency, targetBlocks) => feeRates.get(currency, targetBlocks),
     divisibility: (currency) => rates.fiatDivisibility(currency),
     created: async (invoiceId, storeId) => {
       const data = async () => ({ invoice: await invoices.getPublic(invoiceId) });
@@ -459,6 +485,7 @@ export function buildServices(
     webhooks,
     invoices,
     tracker,
+    feeRates,
     payouts,
     payoutSender,
     refunds,
@@ -471,6 +498,8 @@ export function buildServices(
 }
 
 const STOCK_JOB = "invoice.stock";
+/** The confirmation targets a store may choose for its recommended fee (Bitcart's). */
+const FEE_TARGET_BLOCKS = [1, 2, 5, 10, 25] as const;
 const REFUND_SENT_JOB = "refund.sent";
 
 /** The composition root: the one place that wires concrete adapters together. */
@@ -489,6 +518,7 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
     await services.chains.start((currency) => services.walletRepo.scriptsForCurrency(currency));
     for (const id of await services.walletRepo.unsyncedIds()) services.walletSync.request(id);
     await services.tracker.start();
+    void services.feeRates.warm(services.chains.coins.keys(), FEE_TARGET_BLOCKS);
     // Transactions signed before a crash or an unreachable node go out now: the stored ones, never new ones.
     services.payoutSender.recover().catch((err) => logger.warn({ err }, "payout recovery failed"));
   };

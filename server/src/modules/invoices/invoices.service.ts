@@ -16,6 +16,7 @@ import { markCompleteOptions } from "./invoice.schemas.ts";
 import { snapshotColumns } from "./invoice-mapping.ts";
 import { encodeOverride } from "./invoice-rows.ts";
 import { initialSnapshot, resolveConfirmationsRequired } from "./invoice-types.ts";
+import { recommendedFee, typicalPaymentFee } from "./network-fee.ts";
 
 export interface InvoiceStore {
   id: string;
@@ -25,6 +26,8 @@ export interface InvoiceStore {
   transaction_speed: number;
   underpaid_percentage: string;
   allow_anonymous_invoice_creation: boolean;
+  recommended_fee_target_blocks: number;
+  include_network_fee: boolean;
   wallet_ids: string[];
 }
 
@@ -44,6 +47,8 @@ export interface InvoicesDeps {
   nextAddress(walletId: string): Promise<{ address: string; script: string; index: number }>;
   /** Price of one coin in `fiat` through the store's rules; throws a 422 naming the pair when unknown. */
   priceIn(coin: string, fiat: string, storeId: string): Promise<Big>;
+  /** The cached fee rate (sat/vB) for confirmation within `targetBlocks`; null when none is known yet. */
+  feeRate(currency: string, targetBlocks: number): string | null;
   /** Decimals of a price currency (ISO 4217 for fiat, 8 for coins); throws a 422 for an unknown one. */
   divisibility(currency: string): number;
   /** Inside the creating transaction: the `invoice.created` notifications. */
@@ -188,7 +193,9 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
           : await this.deps.priceIn(wallet.currency, currency, store.id);
       const discount = bestDiscount(discounts, wallet.currency, input.promocode ?? "");
       const due = discountedPrice(price, discount);
-      const amount = BigInt(due.div(rate).times(coinUnits(coin)).round(0, Big.roundHalfEven).toFixed(0));
+      const feeRate = this.deps.feeRate(wallet.currency, store.recommended_fee_target_blocks);
+      const networkFee = store.include_network_fee ? typicalPaymentFee(feeRate ?? "1") : 0n;
+      const amount = BigInt(due.div(rate).times(coinUnits(coin)).round(0, Big.roundHalfEven).toFixed(0)) + networkFee;
       const address = await this.deps.nextAddress(walletId);
       methods.push({
         id: newId(now.getTime()),
@@ -205,6 +212,7 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
         script: address.script,
         payment_url: bip21Uri(coin, address.address, amount),
         address_index: address.index,
+        recommended_fee: recommendedFee(feeRate),
         confirmations_required: resolveConfirmationsRequired(wallet.transaction_speed, store.transaction_speed),
         label: wallet.label,
         hint: wallet.hint,

@@ -1,0 +1,47 @@
+import type { Logger } from "../kernel/logger.ts";
+
+type Estimate = (currency: string, targetBlocks: number) => Promise<{ satPerVbyte: string }>;
+
+/**
+ * Fee rates (sat/vB, decimal text) per coin and confirmation target, answered from memory so invoice creation
+ * never waits on the chain backend. A missing or stale entry is refreshed in the background; until the first
+ * answer arrives (or where no backend runs, e.g. a follower process) there is no rate.
+ */
+export class FeeRateCache {
+  private readonly entries = new Map<string, { rate: string; at: number }>();
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly estimate: Estimate,
+    private readonly logger: Logger,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  get(currency: string, targetBlocks: number): string | null {
+    const key = `${currency.toLowerCase()}:${targetBlocks}`;
+    const entry = this.entries.get(key);
+    if (!entry || Date.now() - entry.at > this.ttlMs) void this.refresh(currency, targetBlocks);
+    return entry?.rate ?? null;
+  }
+
+  /** Fetches the rates now (e.g. when the chain watchers start), so the first invoices have one. */
+  async warm(currencies: Iterable<string>, targets: readonly number[]): Promise<void> {
+    const work: Promise<void>[] = [];
+    for (const currency of currencies) for (const target of targets) work.push(this.refresh(currency, target));
+    await Promise.all(work);
+  }
+
+  private async refresh(currency: string, targetBlocks: number): Promise<void> {
+    const key = `${currency.toLowerCase()}:${targetBlocks}`;
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      const { satPerVbyte } = await this.estimate(currency, targetBlocks);
+      this.entries.set(key, { rate: satPerVbyte, at: Date.now() });
+    } catch (err) {
+      this.logger.debug({ err, currency, targetBlocks }, "no fee estimate");
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+}
