@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
+import * as OTPAuth from "otpauth";
 import type { Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,6 +55,8 @@ describe("the admin panel in Chromium", () => {
   let page: Page;
   let token: string;
   let storeId: string;
+  let walletId: string;
+  let seed: string;
   let smtp: SMTPServer;
   let smtpPort: number;
   const mails: string[] = [];
@@ -125,7 +128,9 @@ describe("the admin panel in Chromium", () => {
   });
 
   it("creates a wallet from a vpub, a store and a product with an image in the UI", async () => {
-    const { key } = await api<{ key: string }>("POST", "/wallets/create", { currency: "ltc" });
+    const generated = await api<{ key: string; seed: string }>("POST", "/wallets/create", { currency: "ltc" });
+    const key = generated.key;
+    seed = generated.seed;
     expect(key).toMatch(/^vpub/);
     await open("/admin/wallets");
     await page.getByRole("button", { name: "New wallet" }).click();
@@ -138,6 +143,7 @@ describe("the admin panel in Chromium", () => {
     await page.getByRole("link", { name: "Regtest LTC" }).waitFor();
     const [wallet] = (await api("GET", "/wallets")).result;
     expect(wallet).toMatchObject({ name: "Regtest LTC", currency: "ltc", xpub: key });
+    walletId = wallet.id;
 
     await page.getByRole("button", { name: "Expand row" }).click();
     await page.getByText(key, { exact: true }).waitFor();
@@ -275,6 +281,49 @@ describe("the admin panel in Chromium", () => {
     await page.getByRole("button", { name: "Mark invalid" }).click();
     await pendingRow.waitFor({ state: "detached" });
     expect((await api("GET", `/invoices/${pending.id}`)).status).toBe("invalid");
+  });
+
+  it("creates a payout, approves it and sends it signed with the wallet's seed", async () => {
+    await node.mine(1);
+    await waitFor(async () => {
+      const { confirmed } = await api("GET", `/wallets/${walletId}/balance`);
+      return !/^0(\.0*)?$/.test(confirmed) || undefined;
+    }, "the paid invoice's coins confirmed in the wallet");
+    const destination = (await node.newAddress("bech32")).address;
+
+    await open("/admin/payouts");
+    await page.getByRole("button", { name: "New payout" }).click();
+    const dialog = page.getByRole("dialog", { name: "New payout" });
+    await dialog.getByLabel("Wallet", { exact: true }).selectOption(walletId);
+    await dialog.getByLabel(/^Amount/).fill("0.01");
+    await dialog.getByLabel("Destination address").fill(destination);
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const [payout] = (await api("GET", "/payouts")).result;
+    expect(payout).toMatchObject({ status: "pending", destination, wallet_id: walletId });
+    const row = page.locator(`tr[data-row-id="${payout.id}"]`);
+    await row.getByText("pending", { exact: true }).waitFor();
+
+    await row.getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Approve" }).click();
+    await row.getByText("approved", { exact: true }).waitFor();
+
+    await row.getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Send selected…" }).click();
+    const send = page.getByRole("dialog", { name: "Send 1 payout(s)" });
+    await send.getByLabel("Wallet to sign with").selectOption(walletId);
+    await send.getByLabel("Seed or private key of that wallet").fill(seed);
+    await send.getByRole("button", { name: "Send" }).click();
+    await send.waitFor({ state: "detached" });
+    const sent = await waitFor(async () => {
+      const current = await api("GET", `/payouts/${payout.id}`);
+      return current.tx_hash && current.status !== "approved" ? current : undefined;
+    }, "the payout broadcast");
+    const onNode = await node.call<{ txid: string }>("getrawtransaction", sent.tx_hash, true);
+    expect(onNode.txid).toBe(sent.tx_hash);
+    await page.reload();
+    await row.getByRole("button", { name: "Expand row" }).click();
+    await page.getByText(sent.tx_hash, { exact: true }).waitFor();
   });
 
   it("edits checkout settings and adds a webhook on the store settings page", async () => {
@@ -468,5 +517,47 @@ describe("the admin panel in Chromium", () => {
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
     token = (await page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY))!;
     expect((await api("GET", "/users/me")).email).toBe(EMAIL);
+  });
+  it("asks for the second factor when TOTP is on, and resets a forgotten password through the emailed link", async () => {
+    const { totp_url } = await api<{ totp_url: string }>("GET", "/users/me/2fa/totp");
+    const totp = OTPAuth.URI.parse(totp_url) as OTPAuth.TOTP;
+    await api("POST", "/users/2fa/totp/verify", { code: totp.generate() });
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Two-factor authentication" }).waitFor();
+    const codeInput = page.getByLabel("Code from your authenticator app");
+    await codeInput.fill("000000");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.locator(".field", { has: codeInput }).locator(".field-error").waitFor();
+    await codeInput.fill(totp.generate());
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    token = (await page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY))!;
+    await api("POST", "/users/2fa/disable");
+
+    // The server mails the reset link through its own SMTP settings.
+    await api("POST", "/manage/policies", {
+      email_settings: { address: "till@example.com", host: "127.0.0.1", port: smtpPort, auth_mode: "none" },
+    });
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Forgot password?" }).click();
+    const before = mails.length;
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await page.getByText("If an account exists for this email").waitFor();
+    const mail = await waitFor(() => mails.length > before && mails[mails.length - 1], "the reset email");
+    const link = /https?:\/\/[^\s"<>]+\/admin\/forgotpassword\/[A-Za-z0-9_=-]+/.exec(mail.replace(/=\r?\n/g, ""))?.[0];
+    expect(link).toBeDefined();
+    await page.goto(link!);
+    await page.getByLabel("New password").fill("a brand new passphrase");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await page.getByText("Your password was changed.").waitFor();
+    await page.getByRole("link", { name: "Sign in" }).click();
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill("a brand new passphrase");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
   });
 });

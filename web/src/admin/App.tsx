@@ -4,9 +4,11 @@ import { Layout } from "./Layout.tsx";
 import { AuthPage } from "./pages/AuthPage.tsx";
 import { Dashboard } from "./pages/Dashboard.tsx";
 import { DiscountsPage } from "./pages/DiscountsPage.tsx";
+import { ResetPasswordPage, VerifyEmailPage } from "./pages/EmailLinkPages.tsx";
 import { FilesPage } from "./pages/FilesPage.tsx";
 import { InvoicesPage } from "./pages/InvoicesPage.tsx";
 import { NotificationsPage } from "./pages/NotificationsPage.tsx";
+import { PayoutsPage } from "./pages/PayoutsPage.tsx";
 import { ProductsPage } from "./pages/ProductsPage.tsx";
 import { ProfilePage } from "./pages/ProfilePage.tsx";
 import { ServerPage } from "./pages/ServerPage.tsx";
@@ -34,6 +36,8 @@ function Routes() {
       return <DiscountsPage />;
     case "invoices":
       return <InvoicesPage />;
+    case "payouts":
+      return <PayoutsPage />;
     case "notifications":
       return <NotificationsPage />;
     case "templates":
@@ -56,10 +60,15 @@ function Routes() {
 export function App() {
   const { token, signOut } = useSession();
   const me = useMe();
+  const path = usePath();
   // A token the server no longer accepts (revoked, expired) sends the user back to the sign-in page.
   useEffect(() => {
     if (me.error instanceof TillApiError && me.error.status === 401) void signOut();
   }, [me.error, signOut]);
+  // The links of the reset and verification emails work signed in or not.
+  const [, section, code] = path.split("/");
+  if (section === "forgotpassword" && code) return <ResetPasswordPage code={decodeURIComponent(code)} />;
+  if (section === "verify" && code) return <VerifyEmailPage code={decodeURIComponent(code)} />;
   if (!token) return <AuthPage />;
   return (
     <Layout>

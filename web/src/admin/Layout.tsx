@@ -10,6 +10,7 @@ const NAV = [
   { to: "/products", label: "Products" },
   { to: "/discounts", label: "Discounts" },
   { to: "/invoices", label: "Invoices" },
+  { to: "/payouts", label: "Payouts" },
   { to: "/notifications", label: "Notifications" },
   { to: "/templates", label: "Templates" },
   { to: "/files", label: "Files" },

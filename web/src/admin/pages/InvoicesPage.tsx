@@ -1,9 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
 import type { Row } from "../api.ts";
 import { createdColumn, customColumn, statusBadge, textColumn } from "../columns.tsx";
 import { ResourcePage, useOptions } from "../ResourcePage.tsx";
-import { useApi, useSession } from "../session.tsx";
+import { useSession } from "../session.tsx";
 import { CopyButton } from "../ui/CopyButton.tsx";
+import { TxLink } from "../ui/TxLink.tsx";
 
 const STATUSES = ["pending", "paid", "confirmed", "complete", "expired", "invalid", "refunded"];
 
@@ -25,23 +25,6 @@ interface LedgerEntry {
   confirmations: number;
   state: string;
   seen_at: string;
-}
-
-/** A transaction id linked to the coin's explorer, when the server knows one (`GET /cryptos/explorer/{coin}`). */
-function TxLink({ currency, txid }: { currency: string; txid: string }) {
-  const api = useApi();
-  const template = useQuery({
-    queryKey: ["explorer", currency],
-    queryFn: () => api.get<string>(`/cryptos/explorer/${encodeURIComponent(currency)}`).catch(() => ""),
-    staleTime: Number.POSITIVE_INFINITY,
-  }).data;
-  return template ? (
-    <a href={template.replace("{}", txid)} target="_blank" rel="noreferrer">
-      <code className="break">{txid}</code>
-    </a>
-  ) : (
-    <code className="break">{txid}</code>
-  );
 }
 
 function InvoiceDetails({ row }: { row: Row }) {
