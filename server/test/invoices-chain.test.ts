@@ -102,6 +102,35 @@ describe("invoices on a litecoin regtest chain", () => {
     expect(complete.ledger[0]).toMatchObject({ confirmations: 1, state: "confirmed" });
   });
 
+  it("completes at first sight for transaction speed 0", async () => {
+    const store = await storeWithWallet({ transaction_speed: 0 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.15", currency: "LTC", store_id: store.id } })
+    ).json();
+    await node.send(created.payments[0].payment_address, "0.15");
+    const complete = await until(created.id, (i) => i.status === "complete", "complete from the mempool");
+    expect(complete.ledger).toMatchObject([{ state: "mempool", confirmations: 0 }]);
+  });
+
+  it("stays confirmed until the sixth confirmation for transaction speed 6", async () => {
+    const store = await storeWithWallet({ transaction_speed: 6 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.25", currency: "LTC", store_id: store.id } })
+    ).json();
+    await node.send(created.payments[0].payment_address, "0.25");
+    await until(created.id, (i) => i.status === "paid", "paid");
+    await node.mine(5);
+    const confirmed = await until(
+      created.id,
+      (i) => i.status === "confirmed" && i.ledger[0].confirmations === 5,
+      "confirmed with 5 confirmations",
+    );
+    expect(confirmed.exception_status).toBe("none");
+    await node.mine(1);
+    const complete = await until(created.id, (i) => i.status === "complete", "complete at 6 confirmations");
+    expect(complete.ledger[0].confirmations).toBe(6);
+  });
+
   it("pushes each status change to the invoice's websocket, in Bitcart's message shape, and closes when final", async () => {
     const store = await storeWithWallet({ transaction_speed: 1 });
     const created = (
