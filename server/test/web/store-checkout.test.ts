@@ -142,6 +142,21 @@ describe("buying in the store and paying at the checkout", () => {
     await expect.poll(() => page.getByTestId("product-card").count()).toBe(1);
   });
 
+  it("pages through a catalogue of more than 12 products", async () => {
+    const store = await shop.storeWithWallet();
+    for (let i = 1; i <= 14; i++) await shop.product(store.id, { name: `Item ${i}`, price: `${i}` });
+    const page = await browser.page({ locale: "en-US" });
+    await page.goto(`${shop.app.baseUrl}/store/${store.id}`);
+    await expect.poll(() => page.getByTestId("product-card").count()).toBe(12);
+    expect(await page.getByText("Page 1 of 2").count()).toBe(1);
+    await page.getByRole("button", { name: "Next" }).click();
+    await expect.poll(() => page.getByTestId("product-card").count()).toBe(2);
+    expect(await page.getByText("Page 2 of 2").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Next" }).isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "Previous" }).click();
+    await expect.poll(() => page.getByTestId("product-card").count()).toBe(12);
+  });
+
   it("charges the amount typed on the POS keypad, less the discount, plus the tip", async () => {
     const store = await shop.storeWithWallet({ pos_screen_enabled: true });
     const page = await browser.page({ viewport: { width: 390, height: 844 }, locale: "en-US", colorScheme: "light" });
