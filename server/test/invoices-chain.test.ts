@@ -258,6 +258,26 @@ describe("invoices on a litecoin regtest chain", () => {
     expect(late.ledger).toHaveLength(1);
   });
 
+  it("keeps a payment seen in the mempool just before expiry: the invoice does not expire and completes", async () => {
+    const store = await storeWithWallet({ transaction_speed: 1 });
+    const created = (
+      await app.call("POST", "/invoices", { body: { price: "0.12", currency: "LTC", store_id: store.id } })
+    ).json();
+    await node.send(created.payments[0].payment_address, "0.12");
+    await until(created.id, (i) => i.status === "paid", "paid in the mempool");
+    // The expiry time passes while the payment is still unconfirmed.
+    await app.till.db.kysely
+      .updateTable("invoices")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", created.id)
+      .execute();
+    await app.till.services.tracker.refresh(created.id);
+    expect(await invoice(created.id)).toMatchObject({ status: "paid", exception_status: "none" });
+    await node.mine(1);
+    const complete = await until(created.id, (i) => i.status === "complete", "complete after expiry time");
+    expect(complete.exception_status).toBe("none");
+  });
+
   it("refuses anonymous invoices when the store forbids them, and unknown payment methods", async () => {
     const store = await storeWithWallet({ allow_anonymous_invoice_creation: false });
     expect((await app.call("POST", "/invoices", { body: { price: "1", store_id: store.id } })).statusCode).toBe(403);
