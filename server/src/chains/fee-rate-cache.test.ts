@@ -27,11 +27,15 @@ describe("FeeRateCache", () => {
     expect(cache.get("ltc", 1)).toBe("4");
   });
 
-  it("keeps no rate when the backend cannot estimate (a follower runs none)", async () => {
+  it("keeps no rate when the backend cannot estimate (a follower runs none), and does not ask on every call", async () => {
+    let asked = 0;
     const cache = new FeeRateCache(async () => {
+      asked += 1;
       throw new Error("no chain backend runs for ltc");
     }, createLogger("silent"));
-    await cache.warm(["ltc"], [1, 2]);
-    expect(cache.get("ltc", 1)).toBeNull();
+    await cache.warm(["ltc"], [1]);
+    for (let i = 0; i < 5; i++) expect(cache.get("ltc", 1)).toBeNull();
+    await tick();
+    expect(asked).toBe(1);
   });
 });

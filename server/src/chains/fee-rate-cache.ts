@@ -1,5 +1,7 @@
 import type { Logger } from "../kernel/logger.ts";
 
+const RETRY_AFTER_FAILURE_MS = 10_000;
+
 type Estimate = (currency: string, targetBlocks: number) => Promise<{ satPerVbyte: string }>;
 
 /**
@@ -10,6 +12,8 @@ type Estimate = (currency: string, targetBlocks: number) => Promise<{ satPerVbyt
 export class FeeRateCache {
   private readonly entries = new Map<string, { rate: string; at: number }>();
   private readonly inFlight = new Set<string>();
+  /** When an estimate last failed: retried only after a while, not on every invoice. */
+  private readonly failedAt = new Map<string, number>();
 
   constructor(
     private readonly estimate: Estimate,
@@ -34,11 +38,15 @@ export class FeeRateCache {
   private async refresh(currency: string, targetBlocks: number): Promise<void> {
     const key = `${currency.toLowerCase()}:${targetBlocks}`;
     if (this.inFlight.has(key)) return;
+    const failed = this.failedAt.get(key);
+    if (failed !== undefined && Date.now() - failed < RETRY_AFTER_FAILURE_MS) return;
     this.inFlight.add(key);
     try {
       const { satPerVbyte } = await this.estimate(currency, targetBlocks);
       this.entries.set(key, { rate: satPerVbyte, at: Date.now() });
+      this.failedAt.delete(key);
     } catch (err) {
+      this.failedAt.set(key, Date.now());
       this.logger.debug({ err, currency, targetBlocks }, "no fee estimate");
     } finally {
       this.inFlight.delete(key);
