@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkTemplate, renderTemplate } from "../src/modules/templates/index.ts";
+import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
 
 /** Merchant templates run in a sandbox: no file system, no prototype walk, bounded time and memory. */
 describe("template sandbox", () => {
@@ -56,5 +57,40 @@ describe("template sandbox", () => {
       { html: true },
     );
     expect(outcome).toEqual({ ok: true, output: "<b>&lt;img src=x onerror=&#34;alert(1)&#34;&gt;</b>" });
+  });
+});
+
+describe("template preview", () => {
+  let app: TestApp;
+  let owner: Awaited<ReturnType<typeof registerUser>>;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    owner = await registerUser(app);
+  });
+  afterAll(() => app?.close());
+
+  it("renders a template with sample variables, or names the line and reason it fails", async () => {
+    const create = async (text: string) =>
+      (await app.call("POST", "/templates", { token: owner.token, body: { name: `t${text.length}`, text } })).json().id;
+    const good = await create("Hello {{ store.name }}");
+    const preview = await app.call("POST", `/templates/${good}/preview`, {
+      token: owner.token,
+      body: { variables: { store: { name: "<Shop>" } }, html: true },
+    });
+    expect(preview.json()).toEqual({ ok: true, output: "Hello &lt;Shop&gt;", error: null });
+
+    const looping = await create("one\ntwo\n{% for i in (1..100000000) %}{{ i }}{% endfor %}");
+    const failed = await app.call("POST", `/templates/${looping}/preview`, { token: owner.token, body: {} });
+    expect(failed.json()).toEqual({
+      ok: false,
+      output: null,
+      error: { line: 3, reason: "memory alloc limit exceeded" },
+    });
+
+    const stranger = await registerUser(app);
+    expect((await app.call("POST", `/templates/${good}/preview`, { token: stranger.token, body: {} })).statusCode).toBe(
+      404,
+    );
   });
 });

@@ -26,5 +26,10 @@ export const templateListQuery = z.object({
   show_all: queryBool(false),
 });
 
+export const templatePreviewSchema = z.object({
+  variables: z.record(z.string().max(64), z.unknown()).default({}),
+  html: z.boolean().default(false),
+});
+
 export type CreateTemplateInput = z.output<typeof createTemplateSchema>;
 export type TemplatePatch = z.output<typeof templatePatchSchema>;

@@ -7,7 +7,7 @@ import { presentTemplate, type TemplateView } from "./template.presenter.ts";
 import { TemplateNameTaken, type TemplateRepository } from "./template.repository.ts";
 import type { CreateTemplateInput, TemplatePatch } from "./template.schemas.ts";
 import { templateNames } from "./template-names.ts";
-import { checkTemplate } from "./template-renderer.ts";
+import { checkTemplate, renderTemplate } from "./template-renderer.ts";
 
 /** A template that does not parse is refused when saved, naming the line and the reason. */
 function assertParses(text: string) {
@@ -83,5 +83,14 @@ export class TemplatesService extends OwnedCrudService<"templates", TemplateView
       previous: null,
       result,
     };
+  }
+
+  /** Renders one of the caller's templates with sample variables: `{ok, output}` or `{ok: false, error: {line, reason}}`. */
+  async preview(actor: Actor, id: string, input: { variables: Record<string, unknown>; html: boolean }) {
+    const template = await this.get(actor, id);
+    const outcome = await renderTemplate(template.text, input.variables, { html: input.html });
+    return outcome.ok
+      ? { ok: true, output: outcome.output, error: null }
+      : { ok: false, output: null, error: outcome.failure };
   }
 }
