@@ -9,6 +9,7 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { bech32, bech32m } from "@scure/base";
 import { p2tr } from "@scure/btc-signer";
 import { type CoinDefinition, coinId, listCoins, type ScriptType } from "../coins.ts";
+import { childPublicKeys } from "./child-keys.ts";
 import { AddressError } from "./errors.ts";
 import { decodeBase58Check, encodeBase58Check, HARDENED_OFFSET, type HDKey } from "./extended-keys.ts";
 import type { WalletKey } from "./keys.ts";
@@ -257,14 +258,11 @@ export function deriveAddresses(
     throw new RangeError(`The count must be an integer from 0 to ${MAX_DERIVE_COUNT}`);
   }
   if (start + count > HARDENED_OFFSET) throw new RangeError("Address indexes end at 2^31 - 1");
-  const parent = chainNode(key.accountKey, chain);
-  const out: DerivedAddress[] = [];
-  for (let index = start; index < start + count; index++) {
-    const child = parent.deriveChild(index);
-    const script = publicKeyToScript(child.publicKey!, key.scriptType, child.identifier);
-    out.push({ index, address: encodeScript(script, coin)!, script: bytesToHex(script) });
-  }
-  return out;
+  const keys = childPublicKeys(chainNode(key.accountKey, chain), start, count);
+  return keys.map((publicKey, i) => {
+    const script = publicKeyToScript(publicKey, key.scriptType);
+    return { index: start + i, address: encodeScript(script, coin)!, script: bytesToHex(script) };
+  });
 }
 
 /** Base units as an exact decimal string without trailing zeros: 100000n with 8 places gives "0.001". */
