@@ -112,11 +112,16 @@ describe("account security", () => {
         expect(registered.json()).toMatchObject({ is_verified: false, token: null });
         expect((await login(email, "a long password")).statusCode).toBe(403);
 
+        // Registration mails the code; asking again mails a new one and voids the first.
+        const codeIn = (text: string) => /code is ([a-z2-9]{4}-[a-z2-9]{4})/.exec(text)![1]!;
+        const first = await mailTo(email);
+        expect(first.subject).toBe("Verify your email address");
         expect((await app.call("POST", "/users/verify", { body: { email } })).json()).toBe(true);
-        const mail = await mailTo(email);
-        expect(mail.subject).toBe("Verify your email address");
-        const code = /code is ([a-z2-9]{4}-[a-z2-9]{4})/.exec(mail.text)![1]!;
+        const mail = await mailTo(email, 2);
+        const code = codeIn(mail.text);
         expect(mail.text).toContain(`https://admin.example.com/verify/${code}`);
+        const stale = await app.call("POST", "/users/verify/finalize", { body: { token: codeIn(first.text) } });
+        expect(stale.statusCode).toBe(422);
 
         const finalized = await app.call("POST", "/users/verify/finalize?add_token=true", { body: { token: code } });
         expect(finalized.statusCode, finalized.body).toBe(200);

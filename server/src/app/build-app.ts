@@ -222,6 +222,7 @@ export function buildServices(
     issueToken: async (userId, permissions) => (await tokens.issue(userId, permissions)).secret,
     revokeAllTokens: (userId, except) => tokens.revokeAll(userId, except),
     captcha: passesCaptcha,
+    sendVerification: (email, adminUrl) => security.requestVerification(email, adminUrl),
     statsTables: ["wallets", "stores", "notifications", "products", "discounts", "templates", "files"],
   });
   const storeRepo = new StoreRepository(db);
@@ -541,7 +542,12 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
     database: async () => void (await sql`select 1`.execute(db.kysely)),
     leader: () => lease.isLeader,
   });
-  registerUserRoutes(http, services.users, config.loginRateLimit.perIpPerMinute);
+  registerUserRoutes(
+    http,
+    services.users,
+    config.loginRateLimit.perIpPerMinute,
+    (request) => config.auth.adminUrl ?? `${requestOrigin(request)}/admin`,
+  );
   registerAccountSecurityRoutes(http, services.security, services.passkeys, config.auth);
   registerTokenRoutes(http, services.tokens, config.loginRateLimit.perIpPerMinute, (userId, request) =>
     services.passkeys.loginBegin(userId, relyingParty(config.auth.origin ?? requestOrigin(request))),

@@ -1,11 +1,16 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { requireActor } from "../../http/auth.ts";
 import { registerCrudRoutes } from "../shared/crud-routes.ts";
 import { passwordChangeSchema, preferencesSchema, registerSchema, userPatchSchema } from "./user.schemas.ts";
 import type { UsersService } from "./users.service.ts";
 
-export function registerUserRoutes(root: FastifyInstance, users: UsersService, registerRateLimit: number): void {
+export function registerUserRoutes(
+  root: FastifyInstance,
+  users: UsersService,
+  registerRateLimit: number,
+  adminUrl: (request: FastifyRequest) => string = (request) => `${request.protocol}://${request.host}/admin`,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ["users"];
 
@@ -34,7 +39,7 @@ export function registerUserRoutes(root: FastifyInstance, users: UsersService, r
       },
       schema: { tags, body: registerSchema },
     },
-    (request) => users.register(request.actor, request.body, request.ip),
+    (request) => users.register(request.actor, request.body, request.ip, adminUrl(request)),
   );
   registerCrudRoutes(app, {
     prefix: "/users",

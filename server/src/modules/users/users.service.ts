@@ -16,6 +16,8 @@ export interface UsersDeps {
   claimFirstSuperuser(userId: string): Promise<boolean>;
   issueToken(userId: string, permissions: string[]): Promise<string>;
   revokeAllTokens(userId: string, exceptTokenId?: string): Promise<void>;
+  /** Mails the verification code to a new account that must verify its address (best effort). */
+  sendVerification(email: string, adminUrl: string): Promise<unknown>;
   /** Whether an anonymous registration's captcha answer passes the server policy (true without a captcha). */
   captcha(answer: string, remoteIp: string): Promise<boolean>;
   /** Tables counted by `GET /users/stats`. */
@@ -107,6 +109,7 @@ export class UsersService extends OwnedCrudService<"users", UserView, RegisterIn
     caller: Actor | null,
     input: RegisterInput,
     remoteIp = "",
+    adminUrl = "",
   ): Promise<UserView & { token: string | null }> {
     const policy = await this.deps.policy();
     const bySuperuser = caller?.isSuperuser === true;
@@ -131,6 +134,8 @@ export class UsersService extends OwnedCrudService<"users", UserView, RegisterIn
     const created = (await this.users.findById(id))!;
     const needsVerification = policy.require_verified_email && created.is_verified === 0;
     const token = needsVerification ? null : await this.deps.issueToken(id, ["full_control"]);
+    // Without SMTP settings there is nothing to send; the account is created all the same.
+    if (needsVerification) await this.deps.sendVerification(created.email, adminUrl).catch(() => undefined);
     return { ...presentUser(created), token };
   }
 
