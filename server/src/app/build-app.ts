@@ -266,7 +266,12 @@ export function buildServices(
   const uploads = new UploadStorage(config.dataDir);
   const products = new ProductsService(new ProductRepository(db), new ProductImages(uploads));
   const files = new FilesService(new FileRepository(db), uploads, { policy: () => settings.policy() });
-  const chains = new ChainRuntime({ coins: config.cryptos, db, logger });
+  const chains = new ChainRuntime({
+    coins: config.cryptos,
+    db,
+    logger,
+    feeFloorSatPerVbyte: config.feeFloorSatPerVbyte,
+  });
   const walletRepo = new WalletRepository(db);
   const wallets: WalletsService = new WalletsService(walletRepo, box, {
     coin: (currency) => chains.coin(currency),

@@ -85,7 +85,7 @@ export class ChainRuntime {
 
   /** The fee rate to pay for confirmation within `targetBlocks`, never below the floor. */
   async estimateFeeRate(currency: string, targetBlocks: number): Promise<FeeRate> {
-    const floor = this.options.feeFloorSatPerVbyte ?? 1;
+    const floor = Math.ceil((this.options.feeFloorSatPerVbyte ?? 1) * 1000) / 1000;
     const estimate = (await this.running(currency).estimateFee(targetBlocks)).satPerVbyte;
     if (estimate === null || estimate < floor) return { satPerVbyte: String(floor), source: "floor", targetBlocks };
     return { satPerVbyte: String(Math.ceil(estimate * 1000) / 1000), source: "estimate", targetBlocks };

@@ -38,6 +38,7 @@ describe("parseConfig defaults", () => {
       trustProxy: false,
       loginRateLimit: { perIpPerMinute: 30, perAccountPer15Min: 10 },
       allowPrivateWebhooks: false,
+      feeFloorSatPerVbyte: 1,
       rates: {
         defaults: ["coingecko", "kraken", "binance", "coinbase", "bitfinex", "fiat"],
         fixed: {},
@@ -151,6 +152,10 @@ describe("parseConfig values", () => {
     expect(parseConfig({ TILL_ALLOW_PRIVATE_WEBHOOKS: value }).allowPrivateWebhooks).toBe(expected);
   });
 
+  it("reads the payout fee floor TILL_FEE_FLOOR_SAT_PER_VBYTE as a rate", () => {
+    expect(parseConfig({ TILL_FEE_FLOOR_SAT_PER_VBYTE: "2.5" }).feeFloorSatPerVbyte).toBe(2.5);
+  });
+
   it.each([
     "postgres://till:secret@127.0.0.1:5432/till",
     "postgresql://till@db.internal/till?sslmode=require",
@@ -226,6 +231,8 @@ describe("parseConfig errors", () => {
     ["TILL_MAX_UPLOAD_BYTES", "1.5"],
     ["TILL_TRUST_PROXY", "maybe"],
     ["TILL_ALLOW_PRIVATE_WEBHOOKS", "sometimes"],
+    ["TILL_FEE_FLOOR_SAT_PER_VBYTE", "0"],
+    ["TILL_FEE_FLOOR_SAT_PER_VBYTE", "cheap"],
     ["TILL_LOGIN_RATE_LIMIT_PER_IP", "0"],
     ["TILL_LOGIN_RATE_LIMIT_PER_IP", "many"],
     ["TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT", "-3"],

@@ -175,6 +175,7 @@ export function parseConfig(env: Env): TillConfig {
       ),
     },
     allowPrivateWebhooks: read(env, "TILL_ALLOW_PRIVATE_WEBHOOKS", BASE_VARIABLES.TILL_ALLOW_PRIVATE_WEBHOOKS),
+    feeFloorSatPerVbyte: read(env, "TILL_FEE_FLOOR_SAT_PER_VBYTE", BASE_VARIABLES.TILL_FEE_FLOOR_SAT_PER_VBYTE),
     rates: readRates(env),
     webDir: read(env, "TILL_WEB_DIR", BASE_VARIABLES.TILL_WEB_DIR),
     auth: {

@@ -47,6 +47,8 @@ export interface TillConfig {
   loginRateLimit: { perIpPerMinute: number; perAccountPer15Min: number };
   /** Webhook and IPN URLs may name private, loopback and link-local addresses (for tests and closed networks). */
   allowPrivateWebhooks: boolean;
+  /** `TILL_FEE_FLOOR_SAT_PER_VBYTE`: the fee rate payouts use when the chain has no estimate, and their least. */
+  feeFloorSatPerVbyte: number;
   rates: RatesConfig;
   /** The built web app (`TILL_WEB_DIR`); undefined = `web/dist` of this checkout. */
   webDir: string | undefined;
@@ -109,6 +111,7 @@ export const BASE_VARIABLES = {
   TILL_LOGIN_RATE_LIMIT_PER_IP: positiveInt.default(30),
   TILL_LOGIN_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(10),
   TILL_ALLOW_PRIVATE_WEBHOOKS: booleanText.default(false),
+  TILL_FEE_FLOOR_SAT_PER_VBYTE: z.coerce.number().min(0.001).max(100_000).default(1),
   TILL_WEB_DIR: z.string().min(1).optional(),
 } as const;
 
