@@ -45,6 +45,11 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
   readonly resourceName = "wallets";
   private readonly keys = new Map<string, WalletKey>();
   private readonly extending = new Set<string>();
+  /**
+   * Receive addresses known to be derived per wallet (a lower bound: another process may have derived more),
+   * so handing one out does not count the pool every time.
+   */
+  private readonly receivePool = new Map<string, number>();
 
   constructor(
     private readonly wallets: WalletRepository,
@@ -193,10 +198,12 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
   }
 
   private async extendInBackground(walletId: string, upTo: number): Promise<void> {
-    if (this.extending.has(walletId)) return;
+    if ((this.receivePool.get(walletId) ?? 0) >= upTo || this.extending.has(walletId)) return;
     this.extending.add(walletId);
     try {
-      if ((await this.wallets.derivedCount(walletId, 0)) < upTo) await this.extend(walletId, 0, upTo + LOOKAHEAD);
+      const have = await this.wallets.derivedCount(walletId, 0);
+      this.receivePool.set(walletId, have);
+      if (have < upTo) await this.extend(walletId, 0, upTo + LOOKAHEAD);
     } catch {
       // The next hand-out derives synchronously if this did not finish; nothing is lost.
     } finally {
@@ -215,6 +222,7 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
       deriveAddresses(this.keyOf(row), this.coinFor(row.currency), chain, have, upTo - have),
     );
     await this.wallets.insertAddresses(walletId, derived);
+    if (chain === 0) this.receivePool.set(walletId, upTo);
     this.deps.watch(
       row.currency,
       derived.map((a) => a.script),
