@@ -48,7 +48,7 @@ describe("passkeys", () => {
           headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
           body: JSON.stringify(body),
         });
-        return { status: response.status, body: await response.json() };
+        return { status: response.status, body: (await response.json()) as any };
       },
       { path, body, token },
     );
