@@ -1,6 +1,6 @@
 import { HDKey } from "@scure/bip32";
 import { mnemonicToSeedSync } from "@scure/bip39";
-import { WIF } from "@scure/btc-signer";
+import { Transaction, WIF } from "@scure/btc-signer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppOptions, buildApp, type Till } from "../src/app/build-app.ts";
 import { BitcoindRpc } from "../src/chains/bitcoin/bitcoind/rpc-client.ts";
@@ -360,6 +360,66 @@ describe("payouts on a litecoin regtest chain", () => {
     expect(await node.call<string[]>("getrawmempool")).toContain(submitted.json().tx_hash);
     await node.mine(1);
     await until(created.id, "complete");
+  });
+
+  it("sends from a hot wallet with its own sealed key, no key given", async () => {
+    const generated = (
+      await app.call("POST", "/wallets/create", { token, body: { currency: "ltc", hot_wallet: true } })
+    ).json();
+    secrets.push(generated.seed);
+    const wallet = (
+      await app.call("POST", "/wallets", {
+        token,
+        body: { name: "hot", currency: "ltc", xpub: generated.seed, hot_wallet: true },
+      })
+    ).json();
+    const address = (await app.call("POST", `/wallets/${wallet.id}/address`, { token })).json().address;
+    await node.send(address, "0.3");
+    await node.mine(1);
+    const created = await payout({
+      amount: "0.1",
+      currency: "LTC",
+      destination: (await node.newAddress("bech32")).address,
+      wallet_id: wallet.id,
+    });
+    await batch("approve", [created.id]);
+    const sent = await batch("send", [created.id]);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()[0]).toMatchObject({ status: "sent", sent_amount: "0.1" });
+  });
+
+  it("fails a sent payout whose transaction another one replaced, saying so", async () => {
+    const wallet = await fundedWallet(["0.5"]);
+    const created = await payout({
+      amount: "0.2",
+      currency: "LTC",
+      destination: (await node.newAddress("bech32")).address,
+      wallet_id: wallet.id,
+    });
+    await batch("approve", [created.id]);
+    await batch("send", [created.id], { wallets: { [wallet.id]: wallet.seed } });
+    const sent = await get(created.id);
+    expect(sent.status).toBe("sent");
+    // The wallet's owner spends the same coin elsewhere with a higher fee (the payout signalled RBF).
+    const input = (await decoded(sent.tx_hash)).vin[0]!;
+    const funding = (await decoded(input.txid)).vout[input.vout]!;
+    const child = HDKey.fromMasterSeed(mnemonicToSeedSync(wallet.seed)).derive("m/84'/1'/0'/0/0");
+    const conflict = new Transaction();
+    conflict.addInput({
+      txid: input.txid,
+      index: input.vout,
+      witnessUtxo: { script: Buffer.from(funding.scriptPubKey.hex, "hex"), amount: units(funding.value) },
+    });
+    conflict.addOutput({
+      script: Buffer.from(await scriptOf((await node.newAddress("bech32")).address), "hex"),
+      amount: units(funding.value) - 100_000n,
+    });
+    conflict.sign(child.privateKey!);
+    conflict.finalize();
+    await node.call("sendrawtransaction", conflict.hex);
+    await node.mine(1);
+    const failed = await until(created.id, "failed");
+    expect(failed.failure_reason).toMatch(/was replaced/);
   });
 
   it("never writes a key or seed given to send into the logs", async () => {
