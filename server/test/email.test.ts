@@ -110,6 +110,25 @@ describe("email", () => {
     expect(other.statusCode).toBe(404);
   });
 
+  it("speaks implicit TLS (ssl/tls), and never logs in over a plain connection (none)", async () => {
+    const tls = await TestSmtpServer.start({ implicitTls: true });
+    try {
+      const store = await createStore({ email_settings: tls.settings() });
+      const sent = await app.call("POST", `/stores/${store.id}/email/test`, {
+        token: merchant.token,
+        body: { to: "tls@example.com" },
+      });
+      expect(sent.json()).toEqual({ ok: true, error: null, sent: true });
+      expect(tls.to("tls@example.com")[0]).toMatchObject({ secure: true, user: "mailer" });
+      // STARTTLS offered but not used: the server refuses the login in the clear.
+      const plain = await createStore({ email_settings: smtp.settings({ auth_mode: "none" }) });
+      const refused = await app.call("POST", `/stores/${plain.id}/email/test`, { token: merchant.token, body: {} });
+      expect(refused.json()).toMatchObject({ ok: false, error: expect.stringMatching(/STARTTLS/) });
+    } finally {
+      await tls.close();
+    }
+  });
+
   it("stores the SMTP password sealed and never answers it", async () => {
     const store = await createStore({ email_settings: smtp.settings() });
     expect(store.email_settings).toMatchObject({ password: "", password_set: true, verify_tls: false });
