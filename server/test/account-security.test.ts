@@ -17,14 +17,17 @@ describe("account security", () => {
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
     captcha = await Receiver.start();
-    captcha.on("/hcaptcha", (request) => ({
-      status: 200,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ success: new URLSearchParams(request.body).get("response") === "human" }),
-    }));
+    for (const path of ["/hcaptcha", "/turnstile"]) {
+      captcha.on(path, (request) => ({
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ success: new URLSearchParams(request.body).get("response") === "human" }),
+      }));
+    }
     app = await createTestApp({
       TILL_ADMIN_URL: "https://admin.example.com",
       TILL_HCAPTCHA_VERIFY_URL: captcha.url("/hcaptcha"),
+      TILL_TURNSTILE_VERIFY_URL: captcha.url("/turnstile"),
     });
     app.till.services.jobs.start();
     admin = await registerUser(app);
@@ -268,6 +271,15 @@ describe("account security", () => {
         expect(robot.statusCode).toBe(422);
         expect(robot.json().detail[0]).toMatchObject({ loc: ["body", "captcha_code"], msg: "Invalid captcha" });
         expect((await app.call("POST", "/users", { body: { ...body, captcha_code: "human" } })).statusCode).toBe(200);
+
+        // Cloudflare Turnstile: the same check against its own endpoint.
+        await app.call("POST", "/manage/policies", {
+          token: admin.token,
+          body: { captcha_type: "cloudflare_turnstile", captcha_secretkey: "turnstile-secret" },
+        });
+        expect((await login(user.email, user.password, { captcha_code: "robot" })).statusCode).toBe(401);
+        expect((await login(user.email, user.password, { captcha_code: "human" })).statusCode).toBe(200);
+        expect(new URLSearchParams(captcha.to("/turnstile").at(-1)!.body).get("secret")).toBe("turnstile-secret");
       } finally {
         await app.call("POST", "/manage/policies", { token: admin.token, body: { captcha_type: "none" } });
       }
