@@ -14,6 +14,7 @@ import {
 } from "../chains/index.ts";
 import type { CoinConfig } from "../config/schema.ts";
 import type { Db } from "../db/database.ts";
+import { AppError } from "../kernel/errors.ts";
 import type { Logger } from "../kernel/logger.ts";
 import { DbChainStateStore } from "../modules/chain/index.ts";
 
@@ -79,7 +80,8 @@ export class ChainRuntime {
 
   private running(currency: string): ChainBackend {
     const backend = this.backends.get(currency.toLowerCase());
-    if (!backend) throw new Error(`no chain backend runs for ${currency}`);
+    // Backends run on the leader only (see docs/operations.md): elsewhere, sending waits for a process that has them.
+    if (!backend) throw new AppError(503, `The ${currency.toUpperCase()} chain backend does not run in this process`);
     return backend;
   }
 

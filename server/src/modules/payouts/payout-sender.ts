@@ -91,7 +91,7 @@ const INTEGER_UNITS = 0; // Big.roundDown
  * transactions (`recover`), never builds new ones. Confirmation, replacement and drops are followed on each block.
  */
 export class PayoutSender {
-  private checking: Promise<void> | null = null;
+  private readonly checking = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: PayoutSenderDeps) {}
 
@@ -230,11 +230,11 @@ export class PayoutSender {
 
   /** On each new block: sent payouts confirm (complete), or are found replaced or dropped. */
   onNewBlock(currency: string): Promise<void> {
-    if (this.checking) return this.checking;
-    this.checking = this.checkInFlight(currency).finally(() => {
-      this.checking = null;
-    });
-    return this.checking;
+    const running = this.checking.get(currency);
+    if (running) return running;
+    const check = this.checkInFlight(currency).finally(() => this.checking.delete(currency));
+    this.checking.set(currency, check);
+    return check;
   }
 
   private async checkInFlight(currency: string): Promise<void> {
