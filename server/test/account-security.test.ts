@@ -161,6 +161,9 @@ describe("account security", () => {
       });
 
     it("is enabled with a code from the app and then asked for at login, accepting each recovery code once", async () => {
+      // Codes of the previous, current and next 30-second steps are used below: start early in a step, so the
+      // whole sequence runs within one step and none of them falls out of the accepted window.
+      await waitFor(() => Date.now() % 30_000 < 15_000, { timeoutMs: 20_000, what: "the first half of a TOTP step" });
       const user = await registerUser(app);
       const setup = await app.call("GET", "/users/me/2fa/totp", { token: user.token });
       expect(setup.statusCode, setup.body).toBe(200);
@@ -179,7 +182,7 @@ describe("account security", () => {
       expect(wrong.statusCode).toBe(422);
       const enabled = await app.call("POST", "/users/2fa/totp/verify", {
         token: user.token,
-        body: { code: codeFor(secret) },
+        body: { code: codeFor(secret, -1) },
       });
       expect(enabled.statusCode, enabled.body).toBe(200);
       const recovery = enabled.json() as string[];
@@ -207,6 +210,15 @@ describe("account security", () => {
         body: { token: first.json().tfa_code, code: codeFor(secret) },
       });
       expect(replay.statusCode).toBe(401);
+      // Each TOTP code works once.
+      const reusedCode = await app.call("POST", "/token/2fa/totp", {
+        body: { token: (await login(user.email, user.password)).json().tfa_code, code: codeFor(secret) },
+      });
+      expect(reusedCode.statusCode).toBe(422);
+      const nextCode = await app.call("POST", "/token/2fa/totp", {
+        body: { token: (await login(user.email, user.password)).json().tfa_code, code: codeFor(secret, 1) },
+      });
+      expect(nextCode.statusCode).toBe(200);
 
       const withRecovery = async (code: string) => {
         const step = (await login(user.email, user.password)).json().tfa_code;

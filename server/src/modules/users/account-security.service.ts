@@ -19,6 +19,8 @@ import type { UserRepository } from "./user.repository.ts";
 
 export const RESET_TTL_MS = 3_600_000;
 export const VERIFY_TTL_MS = 15 * 60_000;
+/** A TOTP code is accepted for its step and the ones either side: it is remembered as used that long. */
+const TOTP_REPLAY_WINDOW_MS = 3 * 30_000;
 
 /** What account security needs from the rest of the server, wired by the composition root. */
 export interface AccountSecurityDeps {
@@ -126,7 +128,7 @@ export class AccountSecurity {
     const user = await this.user(actor.userId);
     if (toBool(user.tfa_enabled)) throw unprocessable("TOTP is already enabled");
     if (!user.totp_key) throw unprocessable("Ask for a TOTP secret first (GET /users/me/2fa/totp)");
-    if (!totpMatches(this.box.open(user.totp_key), user.email, code)) throw invalidField(["code"], "Invalid code");
+    if (!(await this.freshTotp(user, code))) throw invalidField(["code"], "Invalid code");
     const recovery = newRecoveryCodes();
     await this.users.update(user.id, {
       tfa_enabled: fromBool(true),
@@ -157,12 +159,18 @@ export class AccountSecurity {
   async checkTotpOrRecovery(userId: string, code: string): Promise<boolean> {
     const user = await this.user(userId);
     if (!toBool(user.tfa_enabled) || !user.totp_key) return false;
-    if (totpMatches(this.box.open(user.totp_key), user.email, code)) return true;
+    if (await this.freshTotp(user, code)) return true;
     const hashed = hashRecoveryCode(code);
     const stored = fromJson<string[]>(user.recovery_codes, []);
     if (!stored.includes(hashed)) return false;
     const remaining = toJson(stored.filter((h) => h !== hashed));
     return this.users.replaceRecoveryCodes(userId, user.recovery_codes, remaining);
+  }
+
+  /** A right TOTP code not used before: each code works once, so one seen over a shoulder cannot be replayed. */
+  private async freshTotp(user: UsersTable, code: string): Promise<boolean> {
+    if (!user.totp_key || !totpMatches(this.box.open(user.totp_key), user.email, code)) return false;
+    return this.codes.claim("totp_used", `${user.id}:${code.replace(/\s/g, "")}`, user.id, TOTP_REPLAY_WINDOW_MS);
   }
 
   devices(user: UsersTable): Fido2Device[] {

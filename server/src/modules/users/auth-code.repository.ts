@@ -2,7 +2,7 @@ import type { Db } from "../../db/database.ts";
 import { fromJson, toJson } from "../../db/json.ts";
 import { sha256Hex } from "../../kernel/hashing.ts";
 
-export type AuthCodePurpose = "reset" | "verify" | "tfa" | "fido2_register" | "fido2_login";
+export type AuthCodePurpose = "reset" | "verify" | "tfa" | "fido2_register" | "fido2_login" | "totp_used";
 
 export interface AuthCode<D = Record<string, unknown>> {
   userId: string | null;
@@ -35,6 +35,33 @@ export class AuthCodeRepository {
         created: now.toISOString(),
       })
       .execute();
+  }
+
+  /**
+   * Records a code as seen, once: false when it already is (and has not expired). Used to refuse a TOTP code
+   * the second time within its validity.
+   */
+  async claim(purpose: AuthCodePurpose, code: string, userId: string | null, ttlMs: number): Promise<boolean> {
+    const hash = digest(purpose, code);
+    const now = new Date();
+    await this.db.kysely
+      .deleteFrom("auth_codes")
+      .where("code_hash", "=", hash)
+      .where("expires", "<=", now.toISOString())
+      .execute();
+    const inserted = await this.db.kysely
+      .insertInto("auth_codes")
+      .values({
+        code_hash: hash,
+        purpose,
+        user_id: userId,
+        data: "{}",
+        expires: new Date(now.getTime() + ttlMs).toISOString(),
+        created: now.toISOString(),
+      })
+      .onConflict((oc) => oc.column("code_hash").doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** The live code without using it up (null when unknown or expired). */
