@@ -362,6 +362,29 @@ describe("payouts on a litecoin regtest chain", () => {
     await until(created.id, "complete");
   });
 
+  it("refuses a posted PSBT that is not a PSBT, is not signed, or pays someone else", async () => {
+    const wallet = await fundedWallet(["0.4"]);
+    const destination = (await node.newAddress("bech32")).address;
+    const created = await payout({ amount: "0.1", currency: "LTC", destination, wallet_id: wallet.id });
+    await batch("approve", [created.id]);
+    const post = (psbt: string) => app.call("POST", `/payouts/${created.id}/psbt`, { token, body: { psbt } });
+    const garbage = await post("not a psbt");
+    expect(garbage.statusCode).toBe(422);
+    expect(garbage.json().detail[0].loc).toEqual(["body", "psbt"]);
+    const unsigned = (await app.call("GET", `/payouts/${created.id}/psbt`, { token })).json().psbt;
+    expect((await post(unsigned)).json().detail[0].msg).toMatch(/cannot be finalized/);
+    // Signed by the wallet's key, but paying an address that is neither the destination nor the wallet.
+    const tx = Transaction.fromPSBT(Buffer.from(unsigned, "base64"));
+    const elsewhere = Buffer.from(await scriptOf((await node.newAddress("bech32")).address), "hex");
+    tx.updateOutput(0, { script: elsewhere });
+    const account = HDKey.fromMasterSeed(mnemonicToSeedSync(wallet.seed)).derive("m/84'/1'/0'");
+    tx.sign(account.deriveChild(0).deriveChild(0).privateKey!);
+    const redirected = await post(Buffer.from(tx.toPSBT()).toString("base64"));
+    expect(redirected.statusCode).toBe(422);
+    expect(redirected.json().detail[0].msg).toMatch(/pays neither the destination nor the wallet/);
+    expect((await get(created.id)).status).toBe("approved");
+  });
+
   it("sends from a hot wallet with its own sealed key, no key given", async () => {
     const generated = (
       await app.call("POST", "/wallets/create", { token, body: { currency: "ltc", hot_wallet: true } })
