@@ -76,6 +76,29 @@ describe("account security", () => {
       expect(again.json().detail[0]).toMatchObject({ loc: ["body", "token"], msg: "Invalid or expired reset link" });
     });
 
+    it("uses the template the policy names for server mail", async () => {
+      const template = await app.call("POST", "/templates", {
+        token: admin.token,
+        body: { name: "custom reset", text: "Reset {{ email }} here: {{ link }}" },
+      });
+      await app.call("POST", "/manage/policies", {
+        token: admin.token,
+        body: { global_templates: { forgotpassword: template.json().id } },
+      });
+      try {
+        const user = await registerUser(app);
+        await app.call("POST", "/users/reset_password", { body: { email: user.email } });
+        const mail = await mailTo(user.email);
+        expect(mail.text).toMatch(
+          new RegExp(
+            `^Reset ${user.email.replace(/[.]/g, "\\.")} here: https://admin\\.example\\.com/forgotpassword/[\\w-]{43}$`,
+          ),
+        );
+      } finally {
+        await app.call("POST", "/manage/policies", { token: admin.token, body: { global_templates: {} } });
+      }
+    });
+
     it("answers the same for an unknown address and mails nothing", async () => {
       const response = await app.call("POST", "/users/reset_password", { body: { email: "nobody@example.com" } });
       expect(response.statusCode).toBe(200);

@@ -4,7 +4,7 @@ import { renderTemplate, type TemplateFailure } from "./template-renderer.ts";
 
 export interface RenderRequest {
   name: TemplateName;
-  /** The owner whose template of that name applies (none for global templates without an owner). */
+  /** The owner whose template of that name applies; null for server templates (`templateId` only). */
   userId: string | null;
   /** An object-specific template id (`store.templates[name]`, `product.templates[name]`), tried first. */
   templateId?: string | undefined;
@@ -26,8 +26,13 @@ export class TemplateResolver {
   constructor(private readonly db: Db) {}
 
   private async find(request: RenderRequest): Promise<{ name: string; text: string } | null> {
-    if (!request.userId) return null;
-    const base = this.db.kysely.selectFrom("templates").select(["name", "text"]).where("user_id", "=", request.userId);
+    const templates = this.db.kysely.selectFrom("templates").select(["name", "text"]);
+    // Server templates (no owner): the id the superuser chose in the policy's `global_templates`.
+    if (!request.userId) {
+      if (!request.templateId) return null;
+      return (await templates.where("id", "=", request.templateId).executeTakeFirst()) ?? null;
+    }
+    const base = templates.where("user_id", "=", request.userId);
     if (request.templateId) {
       const own = await base.where("id", "=", request.templateId).executeTakeFirst();
       if (own) return own;
