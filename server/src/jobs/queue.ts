@@ -89,7 +89,7 @@ export interface JobQueueOptions {
   pollIntervalMs?: number;
   /** Jobs run at once by this worker (default 8). */
   concurrency?: number;
-  /** How long a claim lasts; renewed every third of it while the job runs (default 60 s). */
+  /** How long a claim lasts; renewed every third of it while the job runs (default 20 s). */
   leaseMs?: number;
   /** Finished jobs are deleted this long after they finished (default 7 days); dead jobs are kept. */
   retainDoneMs?: number;
@@ -143,7 +143,7 @@ export class JobQueue {
     this.workerId = options.workerId ?? `${os.hostname()}/${process.pid}/${newId()}`;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.concurrency = Math.max(1, options.concurrency ?? 8);
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 20_000;
     this.retainDoneMs = options.retainDoneMs ?? 7 * 86_400_000;
     this.defaultMaxAttempts = options.defaultMaxAttempts ?? 10;
     this.clock = options.clock ?? systemClock;
@@ -218,6 +218,25 @@ export class JobQueue {
     this.heartbeat.unref();
   }
 
+  /**
+   * SQLite serves one process, so a job still marked running when the worker starts belongs to a process that
+   * died (e.g. SIGKILL): it is claimable at once instead of after its lease, so the jobs ordered after it (the
+   * same invoice's later notifications) are not held up. On PostgreSQL other live processes may be running
+   * their jobs; there, leases expire on their own.
+   */
+  private async reclaimAfterCrash(): Promise<void> {
+    if (this.db.dialect !== "sqlite") return;
+    try {
+      await this.root()
+        .updateTable("jobs")
+        .set({ locked_until: new Date(0).toISOString() })
+        .where("status", "=", "running")
+        .execute();
+    } catch (err) {
+      this.logger.warn({ err }, "could not reclaim the jobs of a previous process");
+    }
+  }
+
   /** Stops claiming jobs and waits for the running ones to finish and be recorded. */
   async stop(): Promise<void> {
     if (!this.loopDone) return;
@@ -255,6 +274,7 @@ export class JobQueue {
   }
 
   private async loop(): Promise<void> {
+    await this.reclaimAfterCrash();
     while (!this.stopping) {
       const wanted = this.concurrency - this.active.size;
       let claimed: JobRow[] = [];
