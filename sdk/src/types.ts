@@ -499,4 +499,6 @@ export interface FileFields {
 export interface HealthStatus {
   status: "ok" | "degraded" | string;
   checks?: Record<string, string>;
+  /** `/health/ready` only: whether this process holds the leader lease (runs the chain watchers). */
+  leader?: boolean;
 }
