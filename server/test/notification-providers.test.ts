@@ -272,6 +272,40 @@ describe("notification providers", () => {
     );
   });
 
+  it("sends a test message on request, with the linked store's SMTP settings for Email", async () => {
+    const hook = await provider("Webhook", { url: receiver.url("/test-hook") });
+    const queued = await app.call("POST", `/notifications/${hook}/test`, { token: merchant.token, body: {} });
+    expect(queued.statusCode, queued.body).toBe(200);
+    expect(queued.json()).toEqual({ queued: true, job_id: expect.any(Number) });
+    expect(json(await one("/test-hook"))).toEqual({
+      event: "test",
+      invoice_id: "",
+      store_id: "",
+      title: "Till test notification",
+      message: 'This is a test of the notification provider "Webhook".',
+    });
+
+    const email = await provider("Email", { to: "test-provider@example.com" });
+    const storeId = await storeWith([email], { email_settings: smtp.settings() });
+    const otherStore = await storeWith([]);
+    const refused = await app.call("POST", `/notifications/${email}/test`, {
+      token: merchant.token,
+      body: { store_id: otherStore },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().detail[0].loc).toEqual(["body", "store_id"]);
+    await app.call("POST", `/notifications/${email}/test`, { token: merchant.token, body: { store_id: storeId } });
+    const [mail] = await waitFor(
+      () => smtp.to("test-provider@example.com").length > 0 && smtp.to("test-provider@example.com"),
+      { what: "the test mail" },
+    );
+    expect(mail).toMatchObject({ subject: "Till test notification", from: "shop@example.com" });
+
+    const stranger = await registerUser(app);
+    const notMine = await app.call("POST", `/notifications/${hook}/test`, { token: stranger.token, body: {} });
+    expect(notMine.statusCode).toBe(404);
+  });
+
   it("refuses a template that does not parse, naming the line", async () => {
     const response = await app.call("POST", "/templates", {
       token: merchant.token,

@@ -562,7 +562,7 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
   registerStoreRoutes(http, services.stores);
   registerWebhookRoutes(http, services.webhooks);
   registerDiscountRoutes(http, services.discounts);
-  registerNotificationRoutes(http, services.notifications);
+  registerNotificationRoutes(http, services.notifications, (id, message) => services.providers.send(id, message));
   registerTemplateRoutes(http, services.templates);
   registerProductRoutes(http, services.products);
   registerFileRoutes(http, services.files);

@@ -51,10 +51,13 @@ export class ProviderChannel {
     });
   }
 
+  /** Queues a message; one invoice event is sent at most once per provider (`test` messages are not deduplicated). */
   send(notificationId: string, message: ProviderMessage): Promise<EnqueuedJob> {
     return this.queue.enqueue(PROVIDER_JOB, { notificationId, message } satisfies ProviderPayload, {
       orderingKey: `provider:${notificationId}`,
-      dedupeKey: `provider:${notificationId}:${message.invoiceId}:${message.event}`,
+      ...(message.event === "test"
+        ? {}
+        : { dedupeKey: `provider:${notificationId}:${message.invoiceId}:${message.event}` }),
       maxAttempts: this.policy.maxAttempts,
     });
   }

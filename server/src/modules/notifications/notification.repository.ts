@@ -23,6 +23,17 @@ export class NotificationRepository extends CrudRepository<"notifications"> {
       .execute();
   }
 
+  /** The stores a provider is linked to. */
+  async storesOf(id: string): Promise<string[]> {
+    const rows = await this.db.kysely
+      .selectFrom("notifications_stores")
+      .select("store_id")
+      .where("notification_id", "=", id)
+      .orderBy("store_id")
+      .execute();
+    return rows.map((r) => r.store_id);
+  }
+
   /** Written outside the delivering job's transaction: the outcome is kept even when the job is retried. */
   async recordDelivery(id: string, outcome: { sent: boolean; error: string | null }): Promise<void> {
     const lastError = outcome.error === null ? null : outcome.error.slice(0, 2000);

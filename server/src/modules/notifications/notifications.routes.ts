@@ -1,4 +1,8 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireActor } from "../../http/auth.ts";
+import { idParams } from "../../http/fields.ts";
 import { registerCrudRoutes } from "../shared/crud-routes.ts";
 import {
   createNotificationSchema,
@@ -6,10 +10,29 @@ import {
   notificationPatchSchema,
   PROVIDERS,
 } from "./notification.schemas.ts";
-import type { NotificationsService } from "./notifications.service.ts";
+import type { NotificationsService, TestSender } from "./notifications.service.ts";
 import { PROVIDER_SCHEMAS } from "./provider-schemas.ts";
 
-export function registerNotificationRoutes(app: FastifyInstance, notifications: NotificationsService): void {
+export function registerNotificationRoutes(
+  root: FastifyInstance,
+  notifications: NotificationsService,
+  sendTest?: TestSender,
+): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  if (sendTest) {
+    app.post(
+      "/notifications/:id/test",
+      {
+        config: { auth: { scopes: ["notification_management"] } },
+        schema: {
+          tags: ["notifications"],
+          params: idParams,
+          body: z.object({ store_id: z.string().max(64).optional() }).default({}),
+        },
+      },
+      (request) => notifications.sendTest(requireActor(request), request.params.id, request.body.store_id, sendTest),
+    );
+  }
   // Public, as in Bitcart: the provider names, in Bitcart's list envelope.
   app.get("/notifications/list", { schema: { tags: ["notifications"] } }, () => ({
     count: PROVIDERS.length,

@@ -1,12 +1,19 @@
 import { fromJson, toJson } from "../../db/json.ts";
 import type { NotificationsTable } from "../../db/tables.ts";
 import type { Actor } from "../../kernel/actor.ts";
+import { invalidField } from "../../kernel/errors.ts";
 import type { SecretBox } from "../../kernel/secret-box.ts";
 import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
 import { type NotificationView, presentNotification } from "./notification.presenter.ts";
 import type { NotificationRepository } from "./notification.repository.ts";
 import type { CreateNotificationInput, NotificationPatch } from "./notification.schemas.ts";
 import { isSecretKey, sealData } from "./notification-secrets.ts";
+
+/** Queues a provider message (the delivery channel's `send`). */
+export type TestSender = (
+  id: string,
+  message: { title: string; text: string; event: string; invoiceId: string; storeId: string },
+) => Promise<{ id: number }>;
 
 /** Notification provider records. Secrets in `data` are sealed at rest and never answered. */
 export class NotificationsService extends OwnedCrudService<
@@ -56,6 +63,28 @@ export class NotificationsService extends OwnedCrudService<
 
   protected async present(rows: NotificationsTable[]): Promise<NotificationView[]> {
     return rows.map(presentNotification);
+  }
+
+  /**
+   * Queues a test message to one of the caller's providers; its outcome shows as `last_sent_at` / `last_error`.
+   * The Email provider sends with the SMTP settings of `storeId` (a store it is linked to), or of the first one.
+   */
+  async sendTest(actor: Actor, id: string, storeId: string | undefined, send: TestSender) {
+    const notification = await this.get(actor, id);
+    // Only a store the provider is linked to (so the caller's own): its SMTP settings may send the Email test.
+    const linked = await this.notifications.storesOf(id);
+    if (storeId !== undefined && !linked.includes(storeId)) {
+      throw invalidField(["store_id"], "The provider is not linked to this store");
+    }
+    const store = storeId ?? linked[0] ?? "";
+    const job = await send(id, {
+      title: "Till test notification",
+      text: `This is a test of the notification provider "${notification.name}".`,
+      event: "test",
+      invoiceId: "",
+      storeId: store,
+    });
+    return { queued: true, job_id: job.id };
   }
 
   /** The providers of a store that fire on `event`. */
