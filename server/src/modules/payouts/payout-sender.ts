@@ -1,79 +1,36 @@
 import type { Transaction } from "@scure/btc-signer";
-import { decodeTransaction } from "../../chains/bitcoin/bitcoind/tx-decoder.ts";
 import {
   buildPsbt,
-  feeRateMilli,
-  InsufficientFundsError,
   parsePsbt,
   psbtBase64,
-  type Selection,
   SigningKeyMismatchError,
-  type SpendableOutput,
-  selectCoins,
   signPsbt,
-  type WalletKeyInfo,
 } from "../../chains/bitcoin/transactions.ts";
-import {
-  addressToScript,
-  type CoinDefinition,
-  formatBaseUnits,
-  parseWalletKey,
-  type TransactionStatus,
-  type UnspentOutput,
-  type WalletKey,
-  WalletKeyError,
-} from "../../chains/index.ts";
-import { fromJson } from "../../db/json.ts";
+import { addressToScript, formatBaseUnits, type TransactionStatus } from "../../chains/index.ts";
 import type { Actor } from "../../kernel/actor.ts";
 import { AppError, invalidField } from "../../kernel/errors.ts";
 import type { Logger } from "../../kernel/logger.ts";
-import { Big } from "../../kernel/money.ts";
-import type { IssuedAddress, WalletRow } from "../wallets/index.ts";
 import type { PayoutView } from "./payout.presenter.ts";
-import type { PayoutRepository, PayoutRow } from "./payout.repository.ts";
+import type { PayoutRow } from "./payout.repository.ts";
 import { sendOptionsSchema } from "./payout.schemas.ts";
+import { PayoutPlanner, type Plan, type PlannerChains, type PlannerDeps } from "./payout-planner.ts";
 import type { PayoutsService } from "./payouts.service.ts";
 
 /** What sending needs from the chains (ChainRuntime). */
-export interface PayoutChains {
-  estimateFeeRate(currency: string, targetBlocks: number): Promise<{ satPerVbyte: string; source: string }>;
-  listUnspent(currency: string, scripts: readonly string[]): Promise<UnspentOutput[]>;
-  /** Resolves with the txid, or rejects; `rejected` tells a refusal by the network from a failure to reach it. */
+export interface PayoutChains extends PlannerChains {
+  /** Resolves with the txid (idempotent), or rejects. */
   broadcast(currency: string, rawTxHex: string): Promise<string>;
   transactionStatus(currency: string, txid: string, rawTxHex?: string): Promise<TransactionStatus>;
+  /** Whether a failed broadcast was a refusal by the network rather than a failure to reach it. */
   isRejection(error: unknown): boolean;
 }
 
-export interface PayoutSenderDeps {
-  payouts: PayoutRepository;
+export interface PayoutSenderDeps extends PlannerDeps {
   service: PayoutsService;
   chains: PayoutChains;
-  keyOf(wallet: WalletRow): WalletKey;
-  nextChangeAddress(walletId: string): Promise<IssuedAddress>;
-  /** Every derived address of the wallet (both chains), to find its coins. */
-  walletAddresses(walletId: string): Promise<{ chain: number; idx: number; script: string }[]>;
-  /** Price of one coin in `fiat` (store rules when a store is given); throws a 422 when unknown. */
-  priceIn(coin: string, fiat: string, storeId: string | null): Promise<Big>;
-  /** The store's recommended fee target (blocks); 1 without a store. */
-  feeTargetBlocks(storeId: string | null): Promise<number>;
-  /** A hot wallet's account private key (opened from its sealed form), else null. */
-  hotKey(wallet: WalletRow): string | null;
   logger: Logger;
   /** Test seam: runs after transactions are signed and stored, before they are broadcast. */
   afterSign?: (payoutIds: string[]) => void | Promise<void>;
-}
-
-interface Plan {
-  wallet: WalletRow;
-  coin: CoinDefinition;
-  payouts: PayoutRow[];
-  /** Base units each payout sends. */
-  amounts: bigint[];
-  selection: Selection;
-  changeScript: string;
-  feeRate: string;
-  maxFee: bigint | null;
-  key: WalletKeyInfo;
 }
 
 interface Signed {
@@ -81,8 +38,6 @@ interface Signed {
   txid: string;
   hex: string;
 }
-
-const INTEGER_UNITS = 0; // Big.roundDown
 
 /**
  * Sends approved payouts: coin selection over the wallet's confirmed coins, one transaction per payout or per wallet
@@ -92,8 +47,11 @@ const INTEGER_UNITS = 0; // Big.roundDown
  */
 export class PayoutSender {
   private readonly checking = new Map<string, Promise<void>>();
+  private readonly planner: PayoutPlanner;
 
-  constructor(private readonly deps: PayoutSenderDeps) {}
+  constructor(private readonly deps: PayoutSenderDeps) {
+    this.planner = new PayoutPlanner(deps);
+  }
 
   /** Bitcart's batch command `send`: `{wallets: {wallet_id: key}, batch}`. */
   async send(actor: Actor, ids: string[], rawOptions: unknown): Promise<PayoutView[]> {
@@ -117,8 +75,8 @@ export class PayoutSender {
     const plans: Plan[] = [];
     for (const [walletId, payouts] of byWallet) {
       const { wallet, coin } = await this.deps.service.walletOf(actor, walletId);
-      keys.set(walletId, this.accountPrivateKey(wallet, coin, options.wallets[walletId]));
-      plans.push(...(await this.plan(wallet, coin, payouts, Boolean(options.batch))));
+      keys.set(walletId, this.planner.accountPrivateKey(wallet, coin, options.wallets[walletId]));
+      plans.push(...(await this.planner.plan(wallet, coin, payouts, Boolean(options.batch))));
     }
 
     const ready: Plan[] = [];
@@ -152,7 +110,7 @@ export class PayoutSender {
     const payout = await this.deps.service.getOwned(actor, id);
     if (payout.status !== "approved") throw invalidField(["status"], `Payout ${id} is ${payout.status}, not approved`);
     const { wallet, coin } = await this.deps.service.walletOf(actor, payout.wallet_id);
-    const [plan] = await this.plan(wallet, coin, [payout], false);
+    const [plan] = await this.planner.plan(wallet, coin, [payout], false);
     const tx = buildPsbt(plan!.selection, plan!.key, plan!.changeScript);
     return {
       psbt: psbtBase64(tx),
@@ -195,7 +153,7 @@ export class PayoutSender {
     }
     if (sent === 0n) throw invalidField(["psbt"], "The transaction does not pay the payout's destination");
     const fee = tx.fee;
-    const maxFee = payout.max_fee === null ? null : await this.baseUnits(payout, coin, payout.max_fee);
+    const maxFee = payout.max_fee === null ? null : await this.planner.baseUnits(payout, coin, payout.max_fee);
     if (maxFee !== null && fee > maxFee) {
       throw invalidField(["psbt"], `The fee ${formatBaseUnits(fee, coin.divisibility)} is above max_fee`);
     }
@@ -320,135 +278,5 @@ export class PayoutSender {
       throw error;
     }
     return { plan, txid: tx.id, hex: tx.hex };
-  }
-
-  /**
-   * The wallet's account private key from what the merchant gave (xprv/tprv/…, Electrum seed, BIP-39 mnemonic) or
-   * from the hot wallet; checked to be this wallet's key before anything is built. Never stored, never logged.
-   */
-  private accountPrivateKey(wallet: WalletRow, coin: CoinDefinition, supplied: string | undefined): string {
-    const loc = ["options", "wallets", wallet.id];
-    if (supplied === undefined || supplied.trim() === "") {
-      const hot = this.deps.hotKey(wallet);
-      if (hot) return hot;
-      throw invalidField(loc, `A private key or seed of wallet ${wallet.name} is needed to send from it`);
-    }
-    const extra = fromJson<{
-      bip39_purpose?: 44 | 49 | 84 | 86;
-      account?: number;
-      seed_format?: "auto" | "electrum" | "bip39";
-    }>(wallet.additional_xpub_data, {});
-    let key: WalletKey;
-    try {
-      key = parseWalletKey(supplied, coin, {
-        ...(extra.bip39_purpose ? { bip39Purpose: extra.bip39_purpose } : {}),
-        ...(extra.account !== undefined ? { account: extra.account } : {}),
-        ...(extra.seed_format ? { seedFormat: extra.seed_format } : {}),
-      });
-    } catch (error) {
-      if (error instanceof WalletKeyError) throw invalidField(loc, `The key is not valid: ${error.message}`);
-      throw error;
-    }
-    if (!key.hasPrivate || !key.privateMaterial) {
-      throw invalidField(loc, "This is a public key: a private key or seed is needed to sign");
-    }
-    const walletKey = this.deps.keyOf(wallet);
-    if (key.accountXpub !== walletKey.accountXpub || key.scriptType !== walletKey.scriptType) {
-      throw invalidField(loc, `This key is not the key of wallet ${wallet.name}`);
-    }
-    return key.privateMaterial.accountXprv;
-  }
-
-  /** Coin selection for a wallet's payouts: one plan per payout, or one for all with `batch`. */
-  private async plan(wallet: WalletRow, coin: CoinDefinition, payouts: PayoutRow[], batch: boolean): Promise<Plan[]> {
-    const walletKey = this.deps.keyOf(wallet);
-    const key: WalletKeyInfo = {
-      accountKey: walletKey.accountKey,
-      scriptType: walletKey.scriptType,
-      fingerprint: walletKey.origin?.fingerprint ?? null,
-      path: walletKey.origin?.path ?? null,
-    };
-    const addresses = await this.deps.walletAddresses(wallet.id);
-    const position = new Map(addresses.map((a) => [a.script, a]));
-    const reserved = await this.reservedOutpoints(wallet.id);
-    const unspent = (await this.deps.chains.listUnspent(wallet.currency, [...position.keys()])).filter(
-      (u) => u.height !== null && !reserved.has(`${u.txid}:${u.vout}`),
-    );
-    let utxos: SpendableOutput[] = unspent.map((u) => {
-      const at = position.get(u.script)!;
-      return { ...u, chain: at.chain as 0 | 1, index: at.idx };
-    });
-    const storeId = payouts[0]!.store_id;
-    const rate = await this.deps.chains.estimateFeeRate(wallet.currency, await this.deps.feeTargetBlocks(storeId));
-    const groups = batch ? [payouts] : payouts.map((p) => [p]);
-    const plans: Plan[] = [];
-    for (const group of groups) {
-      const sendAll = group.some((p) => p.amount === "-1");
-      if (sendAll && group.length > 1) {
-        throw invalidField(["options", "batch"], "A payout of the whole balance (-1) cannot be batched with others");
-      }
-      const amounts = sendAll ? [0n] : await Promise.all(group.map((p) => this.baseUnits(p, coin, p.amount)));
-      const outputs = group.map((p, i) => ({ script: addressToScript(p.destination, coin), amount: amounts[i]! }));
-      const maxFees = await Promise.all(
-        group.map((p) => (p.max_fee === null ? null : this.baseUnits(p, coin, p.max_fee))),
-      );
-      const limits = maxFees.filter((m): m is bigint => m !== null);
-      const change = await this.deps.nextChangeAddress(wallet.id);
-      let selection: Selection;
-      try {
-        selection = selectCoins({
-          utxos,
-          outputs,
-          feeRateMilli: feeRateMilli(rate.satPerVbyte),
-          scriptType: key.scriptType,
-          changeScript: change.script,
-          sendAll,
-        });
-      } catch (error) {
-        if (error instanceof InsufficientFundsError) {
-          throw invalidField(
-            ["amount"],
-            `Insufficient funds in wallet ${wallet.name}: ${formatBaseUnits(error.needed, coin.divisibility)} ` +
-              `${coin.symbol} needed with the fee, ${formatBaseUnits(error.available, coin.divisibility)} confirmed`,
-          );
-        }
-        if (error instanceof RangeError) throw invalidField(["amount"], `The amount is too small: ${error.message}`);
-        throw error;
-      }
-      const used = new Set(selection.inputs.map((u) => `${u.txid}:${u.vout}`));
-      utxos = utxos.filter((u) => !used.has(`${u.txid}:${u.vout}`));
-      plans.push({
-        wallet,
-        coin,
-        payouts: group,
-        amounts: selection.outputs.map((o) => o.amount),
-        selection,
-        changeScript: change.script,
-        feeRate: rate.satPerVbyte,
-        maxFee: limits.length ? limits.reduce((a, b) => (a < b ? a : b)) : null,
-        key,
-      });
-    }
-    return plans;
-  }
-
-  /** Coins spent by this wallet's signed transactions that the chain may not show as spent yet. */
-  private async reservedOutpoints(walletId: string): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (const row of await this.deps.payouts.inFlight()) {
-      if (row.wallet_id !== walletId || !row.signed_tx) continue;
-      for (const input of decodeTransaction(row.signed_tx).inputs) out.add(`${input.prevTxid}:${input.prevVout}`);
-    }
-    return out;
-  }
-
-  /** A decimal in the payout's currency as base units of the coin: exact for the coin, at today's rate for fiat. */
-  private async baseUnits(payout: PayoutRow, coin: CoinDefinition, amount: string): Promise<bigint> {
-    const units = new Big(10).pow(coin.divisibility);
-    let value = new Big(amount);
-    if (payout.currency.toUpperCase() !== coin.symbol.toUpperCase()) {
-      value = value.div(await this.deps.priceIn(coin.symbol, payout.currency, payout.store_id));
-    }
-    return BigInt(value.times(units).round(0, INTEGER_UNITS).toFixed(0));
   }
 }
