@@ -258,6 +258,11 @@ export class NotificationsResource extends CrudResource<Notification, Notificati
     return this.http.get<Page<string>>(`${this.path}/list`);
   }
 
+  /** Queues a test message; its outcome shows as the record's `last_sent_at` / `last_error`. */
+  test(id: string, storeId?: string): Promise<{ queued: true; job_id: number }> {
+    return this.http.post(`${this.path}/${encodeURIComponent(id)}/test`, storeId ? { store_id: storeId } : {});
+  }
+
   /** Each provider's options with a JSON Schema to build a form from. Public. */
   schema(): Promise<Record<string, ProviderSchema>> {
     return this.http.get<Record<string, ProviderSchema>>(`${this.path}/schema`);
