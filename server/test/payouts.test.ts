@@ -385,6 +385,35 @@ describe("payouts on a litecoin regtest chain", () => {
     expect((await get(created.id)).status).toBe("approved");
   });
 
+  it("never spends one coin twice when two sends run at once", async () => {
+    const wallet = await fundedWallet(["0.5"]);
+    const payouts = [
+      await payout({
+        amount: "0.1",
+        currency: "LTC",
+        destination: (await node.newAddress("bech32")).address,
+        wallet_id: wallet.id,
+      }),
+      await payout({
+        amount: "0.1",
+        currency: "LTC",
+        destination: (await node.newAddress("bech32")).address,
+        wallet_id: wallet.id,
+      }),
+    ];
+    await batch(
+      "approve",
+      payouts.map((p) => p.id),
+    );
+    const answers = await Promise.all(
+      payouts.map((p) => batch("send", [p.id], { wallets: { [wallet.id]: wallet.seed } })),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 422]);
+    expect(answers.find((a) => a.statusCode === 422)!.json().detail[0].msg).toMatch(/Insufficient funds/);
+    const statuses = await Promise.all(payouts.map(async (p) => (await get(p.id)).status));
+    expect(statuses.sort()).toEqual(["approved", "sent"]);
+  });
+
   it("sends from a hot wallet with its own sealed key, no key given", async () => {
     const generated = (
       await app.call("POST", "/wallets/create", { token, body: { currency: "ltc", hot_wallet: true } })

@@ -47,14 +47,29 @@ interface Signed {
  */
 export class PayoutSender {
   private readonly checking = new Map<string, Promise<void>>();
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly planner: PayoutPlanner;
 
   constructor(private readonly deps: PayoutSenderDeps) {
     this.planner = new PayoutPlanner(deps);
   }
 
+  /**
+   * Sends (and PSBT submissions) run one at a time: two at once could pick the same coins, and the second transaction
+   * would replace the first (RBF). Chain backends run in one process (the leader), so a process-wide queue is enough.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Bitcart's batch command `send`: `{wallets: {wallet_id: key}, batch}`. */
-  async send(actor: Actor, ids: string[], rawOptions: unknown): Promise<PayoutView[]> {
+  send(actor: Actor, ids: string[], rawOptions: unknown): Promise<PayoutView[]> {
+    return this.exclusive(() => this.sendNow(actor, ids, rawOptions));
+  }
+
+  private async sendNow(actor: Actor, ids: string[], rawOptions: unknown): Promise<PayoutView[]> {
     const parsed = sendOptionsSchema.safeParse(rawOptions ?? {});
     if (!parsed.success) throw invalidField(["options"], parsed.error.issues[0]?.message ?? "invalid options");
     const options = parsed.data;
@@ -125,7 +140,11 @@ export class PayoutSender {
    * `POST /payouts/{id}/psbt`: the signed PSBT back. It must spend only the wallet's coins, pay the destination,
    * send any other output back to the wallet and keep within max_fee; then it is stored and broadcast as any send.
    */
-  async submitPsbt(actor: Actor, id: string, text: string): Promise<PayoutView> {
+  submitPsbt(actor: Actor, id: string, text: string): Promise<PayoutView> {
+    return this.exclusive(() => this.submitPsbtNow(actor, id, text));
+  }
+
+  private async submitPsbtNow(actor: Actor, id: string, text: string): Promise<PayoutView> {
     const payout = await this.deps.service.getOwned(actor, id);
     if (payout.status !== "approved") throw invalidField(["status"], `Payout ${id} is ${payout.status}, not approved`);
     const { wallet, coin } = await this.deps.service.walletOf(actor, payout.wallet_id);
