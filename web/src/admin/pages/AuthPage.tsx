@@ -1,3 +1,4 @@
+import { type PublicKeyCredentialRequestOptionsJSON, startAuthentication } from "@simplewebauthn/browser";
 import { TillApiError } from "@till/sdk";
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, messageOf, transportFor } from "../api.ts";
@@ -11,6 +12,7 @@ interface TokenAnswer {
   token?: string;
   tfa_required?: boolean;
   tfa_code?: string;
+  tfa_types?: string[];
 }
 
 /** Bitcart's login failures carry the real reason in `detail.status`. */
@@ -32,6 +34,7 @@ export function AuthPage() {
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
   const [tfaToken, setTfaToken] = useState("");
+  const [tfaTypes, setTfaTypes] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState("");
   const [notice, setNotice] = useState("");
@@ -47,6 +50,7 @@ export function AuthPage() {
   const finish = (answer: TokenAnswer) => {
     if (answer.tfa_required && answer.tfa_code) {
       setTfaToken(answer.tfa_code);
+      setTfaTypes(answer.tfa_types ?? ["totp"]);
       switchTo("2fa");
       return;
     }
@@ -83,6 +87,23 @@ export function AuthPage() {
     }
   };
 
+  const usePasskey = async () => {
+    setMessage("");
+    try {
+      const optionsJSON = await anonymous.post<PublicKeyCredentialRequestOptionsJSON>(
+        "/token/2fa/fido2/begin",
+        { token: tfaToken },
+        { auth: false },
+      );
+      const response = await startAuthentication({ optionsJSON });
+      finish(
+        await anonymous.post<TokenAnswer>("/token/2fa/fido2/complete", { token: tfaToken, response }, { auth: false }),
+      );
+    } catch (error) {
+      setMessage(messageOf(error));
+    }
+  };
+
   const titles: Record<Mode, string> = {
     login: "Sign in to Till",
     register: "Create an account",
@@ -99,9 +120,14 @@ export function AuthPage() {
     <main className="auth">
       <form className="form auth-box" onSubmit={submit} noValidate>
         <h1>{titles[mode]}</h1>
-        {mode === "2fa" ? (
+        {mode === "2fa" && !tfaTypes.includes("totp") ? null : mode === "2fa" ? (
           <FieldControl
-            spec={{ name: "code", label: "Code from your authenticator app", required: true }}
+            spec={{
+              name: "code",
+              label: "Code from your authenticator app",
+              required: true,
+              help: "Or one of your recovery codes.",
+            }}
             value={code}
             error={errors.code}
             onChange={(v) => setCode(String(v))}
@@ -132,9 +158,16 @@ export function AuthPage() {
             {notice}
           </p>
         )}
-        <button type="submit" className="primary">
-          {buttons[mode]}
-        </button>
+        {(mode !== "2fa" || tfaTypes.includes("totp")) && (
+          <button type="submit" className="primary">
+            {buttons[mode]}
+          </button>
+        )}
+        {mode === "2fa" && tfaTypes.includes("fido2") && (
+          <button type="button" onClick={usePasskey}>
+            Use a passkey
+          </button>
+        )}
         <p className="auth-links">
           {mode !== "login" && (
             <button type="button" className="link" onClick={() => switchTo("login")}>

@@ -1,8 +1,11 @@
+import { useState } from "react";
 import type { Row } from "../api.ts";
 import { createdColumn, customColumn, statusBadge, textColumn } from "../columns.tsx";
 import { ResourcePage, useOptions } from "../ResourcePage.tsx";
-import { useSession } from "../session.tsx";
+import { useApi, useSession } from "../session.tsx";
 import { CopyButton } from "../ui/CopyButton.tsx";
+import { Dialog } from "../ui/Dialog.tsx";
+import { SpecForm } from "../ui/Form.tsx";
 import { TxLink } from "../ui/TxLink.tsx";
 
 const STATUSES = ["pending", "paid", "confirmed", "complete", "expired", "invalid", "refunded"];
@@ -27,6 +30,47 @@ interface LedgerEntry {
   seen_at: string;
 }
 
+/** Creates a refund: the customer gets a link (`/refunds/{id}`) where they give the address to pay back to. */
+function RefundButton({ row }: { row: Row }) {
+  const api = useApi();
+  const [open, setOpen] = useState(false);
+  const [link, setLink] = useState("");
+  return (
+    <>
+      <button type="button" className="small" onClick={() => setOpen(true)}>
+        Refund…
+      </button>
+      {link && (
+        <p className="notice" role="status">
+          Refund link for the customer: <a href={link}>{link}</a> <CopyButton value={link} />
+        </p>
+      )}
+      {open && (
+        <Dialog title="Refund" onClose={() => setOpen(false)}>
+          <SpecForm
+            fields={[
+              { name: "amount", label: "Amount", kind: "number", required: true },
+              { name: "currency", label: "Currency", required: true },
+              { name: "send_email", label: "Email the link to the buyer", kind: "checkbox" },
+            ]}
+            initial={{ amount: row.price, currency: row.currency, send_email: false }}
+            submitLabel="Create refund"
+            onCancel={() => setOpen(false)}
+            onSubmit={async (values) => {
+              const refund = await api.post<{ id: string }>(`/invoices/${encodeURIComponent(row.id)}/refunds`, {
+                ...values,
+                admin_host: `${location.origin}/admin`,
+              });
+              setLink(`${location.origin}/refunds/${refund.id}`);
+              setOpen(false);
+            }}
+          />
+        </Dialog>
+      )}
+    </>
+  );
+}
+
 function InvoiceDetails({ row }: { row: Row }) {
   const methods = (row.payments as Method[] | undefined) ?? [];
   const ledger = (row.ledger as LedgerEntry[] | undefined) ?? [];
@@ -35,6 +79,7 @@ function InvoiceDetails({ row }: { row: Row }) {
       <p>
         Checkout: <a href={`/i/${row.id}`}>{`/i/${row.id}`}</a> <CopyButton value={`${location.origin}/i/${row.id}`} />
       </p>
+      {row.status !== "pending" && row.status !== "expired" && <RefundButton row={row} />}
       <h3>Payment methods</h3>
       <ul>
         {methods.map((m) => (

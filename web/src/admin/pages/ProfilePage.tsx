@@ -8,6 +8,7 @@ import { useApi, useMe } from "../session.tsx";
 import { CopyButton } from "../ui/CopyButton.tsx";
 import { Dialog } from "../ui/Dialog.tsx";
 import { SpecForm } from "../ui/Form.tsx";
+import { SecuritySection } from "./SecuritySection.tsx";
 
 const SCOPES = [
   "full_control",
@@ -168,6 +169,7 @@ export function ProfilePage() {
           </p>
         )}
       </section>
+      <SecuritySection />
       <section className="panel" aria-label="API tokens">
         <header className="page-head">
           <h2>API tokens</h2>
