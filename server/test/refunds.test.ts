@@ -149,6 +149,36 @@ describe("refunds", () => {
     expect(ipns.invoiceStatuses.at(-1)).toBe("refunded");
   });
 
+  it("emails by default, linking to the web app on the API's origin when no admin_host is given", async () => {
+    const key = (await app.call("POST", "/wallets/create", { token: token(), body: { currency: "ltc" } })).json().key;
+    const wallet = (
+      await app.call("POST", "/wallets", { token: token(), body: { name: "w2", currency: "ltc", xpub: key } })
+    ).json();
+    const store = (
+      await app.call("POST", "/stores", {
+        token: token(),
+        body: { name: "Shop 2", default_currency: "USD", wallets: [wallet.id], email_settings: smtp.settings() },
+      })
+    ).json();
+    const invoice = (
+      await app.call("POST", "/invoices", {
+        body: { price: "8", store_id: store.id, buyer_email: "second@example.com" },
+      })
+    ).json();
+    const refund = (
+      await app.call("POST", `/invoices/${invoice.id}/refunds`, {
+        token: token(),
+        body: { amount: "0.1", currency: "LTC" },
+      })
+    ).json();
+    expect(refund).toMatchObject({ amount: "0.1", currency: "LTC", wallet_id: wallet.id });
+    const [email] = await waitFor(() => {
+      const mails = smtp.to("second@example.com");
+      return mails.length > 0 ? mails : undefined;
+    }, "the refund email");
+    expect(email!.text).toMatch(new RegExp(`https?://[^/\\s]+/refunds/${refund.id}`));
+  });
+
   it("refuses a refund for an invoice of another merchant, and answers 404 for unknown refunds", async () => {
     const other = await registerUser(app);
     const missing = await app.call("POST", "/invoices/nope/refunds", {

@@ -573,7 +573,10 @@ export async function buildApp(config: TillConfig, logger: Logger, options: AppO
   registerRateRoutes(http, services.rates);
   registerInvoiceRoutes(http, services.invoices);
   registerPayoutRoutes(http, services.payouts, services.payoutSender);
-  registerRefundRoutes(http, services.refunds);
+  // The refund link in the customer's email points at the web app: TILL_ADMIN_URL's origin, else the request's.
+  registerRefundRoutes(http, services.refunds, (request) =>
+    config.auth.adminUrl ? new URL(config.auth.adminUrl).origin : requestOrigin(request),
+  );
   registerLiveRoute(http, events, {
     ws: "/ws/invoices/:id",
     sse: "/invoices/:id/events",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolField, decimalField, metadataField, optionalField } from "../../http/fields.ts";
+import { boolField, decimalField, defaultField, metadataField, optionalField } from "../../http/fields.ts";
 
 /** A positive exact decimal, or -1 for "the whole balance" (Bitcart's SEND_ALL). */
 const payoutAmountField = () =>
@@ -42,7 +42,7 @@ export const createRefundSchema = z.object({
   amount: decimalField({ min: "0" }).refine((v) => v !== "0", "Amount must be positive"),
   currency: z.string().min(1).max(16),
   admin_host: optionalField(z.string().max(2000)),
-  send_email: optionalField(boolField()),
+  send_email: defaultField(boolField(), true),
 });
 
 export const submitRefundSchema = z.object({ destination: z.string().trim().min(1).max(200) });

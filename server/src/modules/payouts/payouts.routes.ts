@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../../http/auth.ts";
@@ -38,7 +38,11 @@ export function registerPayoutRoutes(root: FastifyInstance, payouts: PayoutsServ
 }
 
 /** Bitcart's refund endpoints, under /invoices: creation needs the merchant, reading and submitting are public. */
-export function registerRefundRoutes(root: FastifyInstance, refunds: RefundsService): void {
+export function registerRefundRoutes(
+  root: FastifyInstance,
+  refunds: RefundsService,
+  defaultHost: (request: FastifyRequest) => string,
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ["invoices"];
   const refundParams = z.object({ refund_id: z.string().min(1).max(128) });
@@ -48,7 +52,7 @@ export function registerRefundRoutes(root: FastifyInstance, refunds: RefundsServ
       config: { auth: { scopes: ["invoice_management", "payout_management"] } },
       schema: { tags, params: idParams, body: createRefundSchema },
     },
-    (request) => refunds.create(requireActor(request), request.params.id, request.body),
+    (request) => refunds.create(requireActor(request), request.params.id, request.body, defaultHost(request)),
   );
   app.get("/invoices/refunds/:refund_id", { schema: { tags, params: refundParams } }, (request) =>
     refunds.get(request.params.refund_id),

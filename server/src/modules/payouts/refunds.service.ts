@@ -67,7 +67,8 @@ export class RefundsService {
     private readonly deps: RefundsDeps,
   ) {}
 
-  async create(actor: Actor, invoiceId: string, input: CreateRefundInput): Promise<RefundView> {
+  /** `defaultHost`: where the web app is when the request names no `admin_host` (the email's link needs one). */
+  async create(actor: Actor, invoiceId: string, input: CreateRefundInput, defaultHost = ""): Promise<RefundView> {
     const invoice = await this.deps.invoice(actor, invoiceId);
     const method = invoice.payments.find((p) => p.is_used) ?? invoice.payments.find((p) => p.wallet_id);
     if (!method?.wallet_id) throw invalidField(["invoice_id"], "The invoice has no wallet to refund from");
@@ -90,7 +91,7 @@ export class RefundsService {
     await this.payouts.insertRefund(row);
     const refund = presentRefund((await this.payouts.findRefund(row.id))!);
     if (input.send_email && invoice.buyer_email) {
-      const host = (input.admin_host ?? "").replace(/\/+$/, "");
+      const host = (input.admin_host ?? defaultHost).replace(/\/+$/, "");
       await this.deps.notifier.customerRefund({
         storeId: invoice.store_id,
         to: invoice.buyer_email,
