@@ -162,6 +162,13 @@ describe("the admin panel in Chromium", () => {
       .getByRole("table", { name: "Addresses" })
       .getByText(/^rltc1/)
       .waitFor();
+    expect(await page.getByText(/gap limit/).count()).toBe(0);
+    for (let i = 0; i < 21; i++) await api("POST", `/wallets/${wallet.id}/address`);
+    await page.reload();
+    await page
+      .getByRole("alert")
+      .getByText(/More than 20 addresses were handed out/)
+      .waitFor();
 
     await page.getByRole("link", { name: "Stores" }).click();
     await page.getByRole("button", { name: "New store" }).click();
@@ -229,6 +236,12 @@ describe("the admin panel in Chromium", () => {
     await page.getByRole("searchbox", { name: "Search" }).fill("bravo");
     await waitFor(async () => JSON.stringify(await names()) === '["bravo-note"]' || undefined, "search result");
     await page.getByRole("searchbox", { name: "Search" }).fill("");
+    await page.getByRole("combobox", { name: "Created" }).selectOption("custom");
+    await page.getByLabel("From").fill("2000-01-01");
+    await page.getByLabel("To", { exact: true }).fill("2000-01-02");
+    await table.getByText("Nothing here yet").waitFor();
+    await page.getByRole("combobox", { name: "Created" }).selectOption("-1d");
+    await waitFor(async () => (await names()).length === 3 || undefined, "created in the last 24 hours");
 
     await table.getByRole("button", { name: "Name" }).click();
     await waitFor(
@@ -280,6 +293,19 @@ describe("the admin panel in Chromium", () => {
     expect(await ledger.locator("tbody tr").count()).toBe(1);
     expect(await ledger.textContent()).toContain(`${method.amount} LTC`);
     await screenshot("invoices");
+
+    await row.locator("xpath=following-sibling::tr[1]").getByRole("button", { name: "Refund…" }).click();
+    const refundDialog = page.getByRole("dialog", { name: "Refund" });
+    expect(await refundDialog.getByLabel("Amount").inputValue()).toBe("8.00");
+    await refundDialog.getByRole("button", { name: "Create refund" }).click();
+    const refundLink = page.getByRole("status").getByRole("link", { name: /\/refunds\// });
+    await refundLink.waitFor();
+    const refundId = (await refundLink.textContent())!.split("/refunds/")[1]!;
+    expect(await api("GET", `/invoices/refunds/${refundId}`)).toMatchObject({
+      invoice_id: invoice.id,
+      amount: "8",
+      currency: "USD",
+    });
 
     // The invoice-specific batch commands.
     await status.selectOption("pending");
@@ -416,6 +442,16 @@ describe("the admin panel in Chromium", () => {
       .getByRole("cell", { name: "fixed" })
       .first()
       .waitFor();
+    const serverEmail = page.getByRole("region", { name: "Server email" });
+    await serverEmail.getByLabel("From address").fill("till@example.com");
+    await serverEmail.getByLabel("SMTP host").fill("127.0.0.1");
+    await serverEmail.getByLabel("SMTP port").fill(String(smtpPort));
+    await serverEmail.getByLabel("Security").selectOption("none");
+    await serverEmail.getByRole("button", { name: "Save" }).click();
+    await serverEmail.getByText("Saved.").waitFor();
+    await serverEmail.getByRole("button", { name: "Test server email" }).click();
+    await serverEmail.getByText("The mail server accepted the connection and the login.").waitFor();
+    expect((await api("GET", "/manage/policies")).email_settings).toMatchObject({ host: "127.0.0.1", port: smtpPort });
     const policies = page.getByRole("region", { name: "Policies" });
     await policies.getByLabel("Disable registration").check();
     await policies.getByRole("button", { name: "Save" }).click();
@@ -558,10 +594,7 @@ describe("the admin panel in Chromium", () => {
     token = (await storedToken(page))!;
     await api("POST", "/users/2fa/disable");
 
-    // The server mails the reset link through its own SMTP settings.
-    await api("POST", "/manage/policies", {
-      email_settings: { address: "till@example.com", host: "127.0.0.1", port: smtpPort, auth_mode: "none" },
-    });
+    // The server mails the reset link through its own SMTP settings, saved on the server settings page.
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("button", { name: "Forgot password?" }).click();
     const before = mails.length;

@@ -61,6 +61,77 @@ function Policies() {
   );
 }
 
+const SERVER_EMAIL_FIELDS: FieldSpec[] = [
+  { name: "address", label: "From address", kind: "email" },
+  { name: "host", label: "SMTP host" },
+  { name: "port", label: "SMTP port", kind: "number" },
+  { name: "user", label: "SMTP user" },
+  { name: "password", label: "SMTP password (empty keeps the stored one)", kind: "password" },
+  {
+    name: "auth_mode",
+    label: "Security",
+    kind: "select",
+    options: ["none", "ssl/tls", "starttls"].map((v) => ({ value: v, label: v })),
+  },
+  { name: "verify_tls", label: "Verify the server's TLS certificate", kind: "checkbox" },
+];
+
+/** The server's own SMTP settings (password resets, verification), with a test through `POST /manage/email/test`. */
+function ServerEmail() {
+  const api = useApi();
+  const client = useQueryClient();
+  const [saved, setSaved] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const policy = useQuery({
+    queryKey: ["policies"],
+    queryFn: () => api.get<Record<string, unknown>>("/manage/policies"),
+  });
+  const settings = (policy.data?.email_settings ?? null) as FormValues | null;
+  if (!settings) return <p>Loading…</p>;
+  const test = async () => {
+    try {
+      const answer = await api.post<{ ok: boolean; error: string | null }>("/manage/email/test", {});
+      setResult(
+        answer.ok
+          ? { ok: true, text: "The mail server accepted the connection and the login." }
+          : { ok: false, text: `The test failed: ${answer.error ?? "unknown error"}` },
+      );
+    } catch (error) {
+      setResult({ ok: false, text: messageOf(error) });
+    }
+  };
+  return (
+    <>
+      <SpecForm
+        key={JSON.stringify(settings)}
+        fields={SERVER_EMAIL_FIELDS}
+        initial={{ ...settings, password: "" }}
+        onSubmit={async (values) => {
+          const changed = Object.fromEntries(SERVER_EMAIL_FIELDS.map((f) => [f.name, values[f.name]]));
+          await api.post("/manage/policies", { email_settings: changed });
+          setSaved(true);
+          await client.invalidateQueries({ queryKey: ["policies"] });
+        }}
+      />
+      {saved && (
+        <p className="notice" role="status">
+          Saved.
+        </p>
+      )}
+      <p>
+        <button type="button" onClick={test}>
+          Test server email
+        </button>{" "}
+        {result && (
+          <span role="status" className={result.ok ? "notice" : "form-error"}>
+            {result.text}
+          </span>
+        )}
+      </p>
+    </>
+  );
+}
+
 function Snapshot({ label, path, pick }: { label: string; path: string; pick?: (data: unknown) => unknown[] }) {
   const api = useApi();
   const data = useQuery({ queryKey: [path], queryFn: () => api.get<unknown>(path) });
@@ -87,6 +158,10 @@ export function ServerPage() {
           path="/rates/health"
           pick={(data) => (data as { providers?: unknown[] } | undefined)?.providers ?? []}
         />
+      </section>
+      <section className="panel" aria-label="Server email">
+        <h2>Server email</h2>
+        <ServerEmail />
       </section>
       <section className="panel" aria-label="Policies">
         <h2>Policies</h2>
