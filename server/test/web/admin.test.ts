@@ -13,6 +13,7 @@ import { createListeningApp, type ListeningApp } from "../helpers/web-app.ts";
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../../docs/screenshots");
 const EMAIL = "owner@example.com";
 const PASSWORD = "correct horse battery";
+const CHANGED_PASSWORD = "a changed horse battery";
 const TOKEN_KEY = "till.admin.token";
 // Page-side expressions (the server's TypeScript has no DOM types).
 const BACKGROUND = "getComputedStyle(document.documentElement).backgroundColor";
@@ -489,6 +490,20 @@ describe("the admin panel in Chromium", () => {
     await page.getByRole("cell", { name: "pos-terminal" }).waitFor();
     expect(await page.getByTestId("new-token").count()).toBe(0);
     expect(await page.content()).not.toContain(secret);
+
+    const passwordForm = page.getByRole("region", { name: "Change password" });
+    await passwordForm.getByLabel("Current password").fill("not my password");
+    await passwordForm.getByLabel("New password").fill(CHANGED_PASSWORD);
+    await passwordForm.getByLabel("Sign out every other session").uncheck();
+    await passwordForm.getByRole("button", { name: "Change password" }).click();
+    await passwordForm
+      .locator(".field", { has: page.getByLabel("Current password") })
+      .getByText("Old password is incorrect")
+      .waitFor();
+    await passwordForm.getByLabel("Current password").fill(PASSWORD);
+    await passwordForm.getByRole("button", { name: "Change password" }).click();
+    await passwordForm.getByText("Password changed.").waitFor();
+    expect((await app.call("GET", `/stores/${storeId}`, { token: secret })).statusCode).toBe(200);
   });
 
   it("switches to dark mode, keeps the choice, and follows the system theme by default", async () => {
@@ -553,7 +568,7 @@ describe("the admin panel in Chromium", () => {
     await page.getByText("No account with this email.").waitFor();
 
     await page.getByLabel("Email").fill(EMAIL);
-    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByLabel("Password").fill(CHANGED_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
     token = (await storedToken(page))!;
@@ -579,7 +594,7 @@ describe("the admin panel in Chromium", () => {
 
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByLabel("Email").fill(EMAIL);
-    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByLabel("Password").fill(CHANGED_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Two-factor authentication" }).waitFor();
     const codeInput = page.getByLabel("Code from your authenticator app");
