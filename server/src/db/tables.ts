@@ -324,6 +324,7 @@ export interface PayoutsTable {
   /** Base units of fee of the whole transaction (shared by a batch), once signed. */
   tx_fee: Generated<string | null>;
   fee_rate: Generated<string | null>;
+  fee_rate_source: Generated<string | null>;
   /** Raw signed transaction, stored before it is broadcast. */
   signed_tx: Generated<string | null>;
   metadata: Generated<Json>;

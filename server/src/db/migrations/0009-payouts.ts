@@ -24,6 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("sent_amount", "text")
     .addColumn("tx_fee", "text")
     .addColumn("fee_rate", "text")
+    // Where the rate came from: "estimate" (the chain's), "floor" (no estimate, or a lower one) or "psbt" (signed elsewhere).
+    .addColumn("fee_rate_source", "text")
     // The signed transaction, stored before it is broadcast: a restart re-broadcasts it, never builds another.
     .addColumn("signed_tx", "text")
     .addColumn("metadata", "text", (c) => c.notNull().defaultTo("{}"))

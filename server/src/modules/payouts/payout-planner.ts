@@ -53,6 +53,7 @@ export interface Plan {
   selection: Selection;
   changeScript: string;
   feeRate: string;
+  feeRateSource: string;
   maxFee: bigint | null;
   key: WalletKeyInfo;
 }
@@ -170,6 +171,7 @@ export class PayoutPlanner {
         selection,
         changeScript: change.script,
         feeRate: rate.satPerVbyte,
+        feeRateSource: rate.source,
         maxFee: limits.length ? limits.reduce((a, b) => (a < b ? a : b)) : null,
         key,
       });

@@ -131,6 +131,7 @@ export class PayoutSender {
       psbt: psbtBase64(tx),
       fee: formatBaseUnits(plan!.selection.fee, coin.divisibility),
       fee_rate: plan!.feeRate,
+      fee_rate_source: plan!.feeRateSource,
       amount: formatBaseUnits(plan!.amounts[0]!, coin.divisibility),
       destination: payout.destination,
     };
@@ -186,6 +187,7 @@ export class PayoutSender {
         sent_amount: sent.toString(),
         tx_fee: fee.toString(),
         fee_rate: feeRate,
+        fee_rate_source: "psbt",
         failure_reason: "",
       });
       if (moved.length !== 1) throw new AppError(409, "The payout changed meanwhile");
@@ -280,6 +282,7 @@ export class PayoutSender {
           sent_amount: plan.selection.outputs[i]!.amount.toString(),
           tx_fee: plan.selection.fee.toString(),
           fee_rate: plan.feeRate,
+          fee_rate_source: plan.feeRateSource,
           failure_reason: "",
         });
         if (moved.length !== 1) throw new AppError(409, `Payout ${payout.id} changed while it was being sent`);

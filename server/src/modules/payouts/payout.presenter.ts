@@ -22,6 +22,7 @@ export function presentPayout(row: PayoutRow, divisibility: number) {
     sent_amount: units(row.sent_amount),
     tx_fee: units(row.tx_fee),
     fee_rate: row.fee_rate,
+    fee_rate_source: row.fee_rate_source,
     metadata: fromJson(row.metadata, {}),
     created: row.created,
     updated: row.updated,
