@@ -8,6 +8,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LitecoindNode, startLitecoind, waitFor } from "../chain/litecoind.ts";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { Receiver } from "../helpers/receiver.ts";
 import { createListeningApp, type ListeningApp } from "../helpers/web-app.ts";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../../docs/screenshots");
@@ -65,6 +66,7 @@ describe("the admin panel in Chromium", () => {
   let storeId: string;
   let walletId: string;
   let seed: string;
+  let receiver: Receiver;
   let smtp: SMTPServer;
   let smtpPort: number;
   const mails: string[] = [];
@@ -112,12 +114,14 @@ describe("the admin panel in Chromium", () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
     smtpPort = (smtp.server.address() as AddressInfo).port;
+    receiver = await Receiver.start();
     browser = await launchBrowser();
     page = await browser.page({ viewport: { width: 1280, height: 860 }, colorScheme: "light" });
   });
 
   afterAll(async () => {
     await browser?.close();
+    await receiver?.close();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     await app?.close();
     await node?.stop();
@@ -295,6 +299,14 @@ describe("the admin panel in Chromium", () => {
     expect(await ledger.textContent()).toContain(`${method.amount} LTC`);
     await screenshot("invoices");
 
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    const csv = await (await download).createReadStream();
+    let exported = "";
+    for await (const chunk of csv) exported += chunk.toString();
+    expect(exported).toContain(invoice.id);
+    expect(exported).toContain(txid);
+
     await row.locator("xpath=following-sibling::tr[1]").getByRole("button", { name: "Refund…" }).click();
     const refundDialog = page.getByRole("dialog", { name: "Refund" });
     expect(await refundDialog.getByLabel("Amount").inputValue()).toBe("8.00");
@@ -394,10 +406,22 @@ describe("the admin panel in Chromium", () => {
     const webhooks = page.getByRole("region", { name: "Webhooks" });
     await webhooks.getByRole("button", { name: "Add webhook" }).click();
     const dialog = page.getByRole("dialog", { name: "New webhook" });
-    await dialog.getByLabel("URL").fill("https://example.com/hooks/till");
+    await dialog.getByLabel("URL").fill(receiver.url("/hooks/till"));
+    await dialog.getByLabel("Events").selectOption(["invoice.created"]);
     await dialog.getByRole("button", { name: "Create" }).click();
     await webhooks.getByText("Signing secret (shown once)").waitFor();
-    await webhooks.getByText("https://example.com/hooks/till").waitFor();
+    await webhooks.getByText(receiver.url("/hooks/till")).waitFor();
+    await api("POST", "/invoices", { price: "1", store_id: storeId });
+    await waitFor(() => receiver.to("/hooks/till").length === 1 || undefined, "the webhook delivery");
+    await webhooks.getByRole("button", { name: "Deliveries" }).click();
+    const deliveries = webhooks.getByRole("table", { name: "Deliveries" });
+    await deliveries.getByRole("cell", { name: "invoice.created" }).waitFor();
+    await deliveries.getByRole("button", { name: "Redeliver" }).click();
+    await waitFor(() => receiver.to("/hooks/till").length === 2 || undefined, "the redelivery");
+    await waitFor(
+      async () => (await deliveries.locator("tbody tr").count()) === 2 || undefined,
+      "two deliveries listed",
+    );
 
     const rules = page.getByRole("region", { name: "Rate rules" });
     await rules.getByLabel("Rules").fill("X_USD = fixed(X_USD) * 1.1");

@@ -27,6 +27,8 @@ function Deliveries({ webhook }: { webhook: Row }) {
   const deliveries = useQuery({
     queryKey: ["deliveries", webhook.id],
     queryFn: () => api.get<Page<Row>>(path, { query: { limit: 20 } }),
+    // Deliveries happen in the background (retries, redeliveries): the open log follows them.
+    refetchInterval: 3000,
   });
   const redeliver = async (delivery: Row) => {
     setError("");
