@@ -1,4 +1,5 @@
 import { Transport, type TransportOptions } from "./http.ts";
+import { PayoutsResource, RefundsResource } from "./payouts.ts";
 import {
   DiscountsResource,
   FilesResource,
@@ -36,6 +37,8 @@ export class TillClient {
   readonly templates: TemplatesResource;
   readonly files: FilesResource;
   readonly health: HealthResource;
+  readonly payouts: PayoutsResource;
+  readonly refunds: RefundsResource;
 
   constructor(private readonly options: TillClientOptions) {
     this.http = new Transport(options);
@@ -49,6 +52,8 @@ export class TillClient {
     this.templates = new TemplatesResource(this.http);
     this.files = new FilesResource(this.http);
     this.health = new HealthResource(this.http);
+    this.payouts = new PayoutsResource(this.http);
+    this.refunds = new RefundsResource(this.http);
   }
 
   get baseUrl(): string {

@@ -9,6 +9,18 @@ export {
   Transport,
   type TransportOptions,
 } from "./http.ts";
+export {
+  type Payout,
+  type PayoutCreate,
+  type PayoutStatus,
+  PayoutsResource,
+  type PayoutUpdate,
+  type Refund,
+  type RefundCreate,
+  RefundsResource,
+  type SendOptions,
+  type UnsignedPayout,
+} from "./payouts.ts";
 export { CrudResource, Resource } from "./resource.ts";
 export {
   DiscountsResource,
