@@ -528,6 +528,19 @@ describe("the admin panel in Chromium", () => {
     await passwordForm.getByRole("button", { name: "Change password" }).click();
     await passwordForm.getByText("Password changed.").waitFor();
     expect((await app.call("GET", `/stores/${storeId}`, { token: secret })).statusCode).toBe(200);
+
+    // The panel used with that limited token: what it may not see is explained, not blank.
+    const limited = await browser.page();
+    await limited.addInitScript(signedIn(secret));
+    await limited.goto(`${app.baseUrl}/admin/wallets`);
+    await limited
+      .getByRole("alert")
+      .getByText(/\(403\)/)
+      .waitFor();
+    await limited.goto(`${app.baseUrl}/admin/stores/${storeId}`);
+    await limited.getByRole("heading", { name: "Corner Shop settings" }).waitFor();
+    await open("/admin/stores/no-such-store");
+    await page.getByText(/not found/i).waitFor();
   });
 
   it("switches to dark mode, keeps the choice, and follows the system theme by default", async () => {
