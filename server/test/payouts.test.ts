@@ -229,6 +229,10 @@ describe("payouts on a litecoin regtest chain", () => {
     const fee = await feeOf(sent.tx_hash);
     expect(units(tx.vout[0]!.value) + fee).toBe(units("0.4"));
     expect(units(sent.sent_amount)).toBe(units(tx.vout[0]!.value));
+    // A payout whose transaction exists is kept for the record.
+    expect((await app.call("DELETE", `/payouts/${created.id}`, { token })).statusCode).toBe(422);
+    expect((await batch("delete", [created.id])).statusCode).toBe(422);
+    expect((await get(created.id)).status).toBe("sent");
   });
 
   it("fails a payout whose fee is above max_fee, with the reason, and broadcasts nothing", async () => {

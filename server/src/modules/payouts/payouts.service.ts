@@ -21,6 +21,8 @@ export const PAYOUT_STATUSES = [
   "failed",
 ] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+/** Statuses whose transaction exists: kept for the record. */
+const SIGNED: readonly string[] = ["broadcasting", "sent", "complete"];
 
 export interface PayoutsDeps {
   wallet(id: string): Promise<WalletRow | undefined>;
@@ -164,11 +166,19 @@ export class PayoutsService extends OwnedCrudService<"payouts", PayoutView, Crea
 
   /** Signed payouts are never deleted: their transaction is (or may be) on the network. */
   override async remove(actor: Actor, id: string): Promise<PayoutView> {
-    const row = (await this.getRow(actor, id)) as unknown as PayoutRow;
-    if (["broadcasting", "sent", "complete"].includes(row.status)) {
-      throw invalidField(["status"], `A ${row.status} payout cannot be deleted`);
-    }
+    await this.assertDeletable(actor, [id]);
     return super.remove(actor, id);
+  }
+
+  override async batch(actor: Actor, command: string, ids: string[], options: unknown): Promise<unknown> {
+    if (command === "delete") await this.assertDeletable(actor, ids);
+    return super.batch(actor, command, ids, options);
+  }
+
+  private async assertDeletable(actor: Actor, ids: string[]): Promise<void> {
+    for (const row of await this.payouts.findOwned(actor.userId, ids)) {
+      if (SIGNED.includes(row.status)) throw invalidField(["status"], `A ${row.status} payout cannot be deleted`);
+    }
   }
 
   private async command(actor: Actor, ids: string[], from: PayoutStatus[], to: PayoutStatus): Promise<boolean> {
