@@ -154,3 +154,27 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])("%s backend: what pa
     expect(await runtime.estimateFeeRate("ltc", 2)).toEqual({ satPerVbyte: "2", source: "floor", targetBlocks: 2 });
   });
 });
+
+describe("bitcoind backend without -txindex", () => {
+  it("finds a confirmed transaction through its unspent outputs", async () => {
+    const plain = await startLitecoind({ extraArgs: ["-txindex=0"] });
+    stops.push(() => plain.stop());
+    const backend = new BitcoindBackend({ rpcUrl: plain.url, pollIntervalMs: 100 });
+    await backend.start();
+    stops.push(() => backend.stop());
+    const other = new BitcoindRpc(`${plain.url}/wallet/other`, { keepAlive: false });
+    await plain.call("createwallet", "other");
+    const to = await other.call<string>("getnewaddress", ["", "bech32"]);
+    const txid = await plain.send(to, "0.5");
+    const hex = await plain.call<string>("getrawtransaction", txid);
+    expect((await backend.transactionStatus(txid, hex)).state).toBe("mempool");
+    const [block] = await plain.mine(1);
+    await expect(plain.call("getrawtransaction", txid)).rejects.toThrow();
+    expect(await backend.transactionStatus(txid, hex)).toEqual({
+      state: "confirmed",
+      confirmations: 1,
+      height: await plain.height(),
+      blockHash: block,
+    });
+  });
+});

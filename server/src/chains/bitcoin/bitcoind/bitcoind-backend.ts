@@ -364,8 +364,10 @@ export class BitcoindBackend implements ChainBackend {
   }
 
   /**
-   * `getrawtransaction` (needs `-txindex` for confirmed transactions that pay no wallet of the node) or the mempool;
-   * when neither knows it, an input spent elsewhere (`gettxout` null) means it was replaced.
+   * `getrawtransaction` (the mempool, or any confirmed transaction with `-txindex`); without the index, a confirmed
+   * transaction is found through an output still unspent. When none of these knows it, an input spent elsewhere
+   * (`gettxout` null) means it was replaced. (Without `-txindex`, a confirmed transaction whose outputs are all spent
+   * looks replaced: run the node with `-txindex`.)
    */
   async transactionStatus(txid: string, rawTxHex?: string): Promise<TransactionStatus> {
     try {
@@ -382,7 +384,19 @@ export class BitcoindBackend implements ChainBackend {
       if (!(error instanceof BitcoindRpcError) || error.code !== RpcCodes.INVALID_ADDRESS_OR_KEY) throw error;
     }
     if (!rawTxHex) return { state: "missing" };
-    const inputs = decodeTransaction(rawTxHex).inputs;
+    const decoded = decodeTransaction(rawTxHex);
+    // Without -txindex, a confirmed transaction is found through its outputs still in the UTXO set.
+    const outputs = await this.rpc.batch<{ confirmations: number } | null>(
+      decoded.outputs.map((_, vout) => ({ method: "gettxout", params: [txid, vout, false] })),
+    );
+    const found = outputs.find((o) => o.ok && o.result !== null && o.result.confirmations > 0);
+    if (found?.ok && found.result) {
+      const confirmations = found.result.confirmations;
+      const height = (await this.rpc.call<number>("getblockcount")) - confirmations + 1;
+      const blockHash = await this.rpc.call<string>("getblockhash", [height]);
+      return { state: "confirmed", confirmations, height, blockHash };
+    }
+    const inputs = decoded.inputs;
     const answers = await this.rpc.batch<unknown>(
       inputs.map((i) => ({ method: "gettxout", params: [i.prevTxid, i.prevVout, true] })),
     );
