@@ -553,6 +553,8 @@ describe("the admin panel in Chromium", () => {
     await page.reload();
     await page.getByRole("navigation", { name: "Main" }).waitFor();
     expect(await background()).toBe("rgb(18, 20, 23)");
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await screenshot("dark");
     await page.getByRole("combobox", { name: "Theme" }).selectOption("system");
     expect(await background()).toBe("rgb(255, 255, 255)");
 
@@ -583,6 +585,9 @@ describe("the admin panel in Chromium", () => {
     expect(phone.url()).toBe(`${app.baseUrl}/admin/products`);
     expect(await nav.isVisible()).toBe(false);
     expect(await noSideScroll()).toBe(true);
+    await phone.getByRole("button", { name: "Menu" }).click();
+    await nav.getByRole("link", { name: "Invoices" }).waitFor();
+    await phone.screenshot({ path: path.join(SCREENSHOTS, "admin-mobile.png") });
   });
 
   it("logs out, refuses a wrong password with a clear message and logs back in", async () => {
