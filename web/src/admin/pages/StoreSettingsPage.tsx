@@ -192,6 +192,10 @@ export function StoreSettingsPage({ id }: { id: string }) {
   if (store.error) return <p className="form-error">{messageOf(store.error)}</p>;
   const s = store.data;
   if (!s) return <p>Loading…</p>;
+  // Another user's store answers only its public fields: there is nothing here this user may change.
+  if (!("checkout_settings" in s) || !("wallets" in s)) {
+    return <p className="form-error">This store belongs to another account (403).</p>;
+  }
   const saved = (section: string) => async () => {
     setSavedAt((m) => ({ ...m, [section]: Date.now() }));
     await client.invalidateQueries({ queryKey: ["/stores"] });
