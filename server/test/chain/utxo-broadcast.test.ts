@@ -123,6 +123,11 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])("%s backend: what pa
     const original = await spend({ txid: funding, vout }, "0.199");
     const replacement = await spend({ txid: funding, vout }, "0.19");
     await backend.broadcast(original.hex);
+    await waitFor(
+      async () =>
+        (await backend.transactionStatus(original.txid, original.hex)).state === "mempool" ? true : undefined,
+      "the original in the mempool",
+    );
     await node.call("sendrawtransaction", replacement.hex);
     const status = await waitFor(async () => {
       const s = await backend.transactionStatus(original.txid, original.hex);

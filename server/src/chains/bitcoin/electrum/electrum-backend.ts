@@ -430,6 +430,7 @@ export class ElectrumBackend implements ChainBackend {
   }
 
   private async knows(s: Link, txid: string): Promise<boolean> {
+    this.txCache.delete(txid);
     try {
       await this.getTransactions(s, [txid]);
       return true;
@@ -485,6 +486,8 @@ export class ElectrumBackend implements ChainBackend {
     const s = await this.readyLink();
     return this.failOverOnLies(s, async () => {
       let tx: DecodedTransaction | undefined;
+      // Asked afresh: a cached copy would hide that the server no longer has it (replaced, dropped).
+      this.txCache.delete(txid);
       try {
         tx = (await this.getTransactions(s, [txid])).get(txid);
       } catch (error) {
@@ -506,8 +509,10 @@ export class ElectrumBackend implements ChainBackend {
             blockHash: header.hash,
           };
         }
-        if (item) return { state: "mempool" };
+        // Known to the server but not (yet) in the history it indexed: unconfirmed, never "replaced".
+        return { state: "mempool" };
       }
+      if (tx) return { state: "mempool" };
       if (!rawTxHex) return { state: "missing" };
       for (const input of decodeTransaction(rawTxHex).inputs) {
         const parent = (await this.getTransactions(s, [input.prevTxid])).get(input.prevTxid)!;
