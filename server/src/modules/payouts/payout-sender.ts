@@ -94,24 +94,21 @@ export class PayoutSender {
       plans.push(...(await this.planner.plan(wallet, coin, payouts, Boolean(options.batch))));
     }
 
-    const ready: Plan[] = [];
-    for (const plan of plans) {
-      if (plan.maxFee !== null && plan.selection.fee > plan.maxFee) {
-        const reason =
-          `The network fee ${formatBaseUnits(plan.selection.fee, plan.coin.divisibility)} ${plan.coin.symbol} ` +
-          `(${plan.feeRate} sat/vB) is above max_fee ${formatBaseUnits(plan.maxFee, plan.coin.divisibility)} ${plan.coin.symbol}`;
-        await this.deps.service.status.move(
-          plan.payouts.map((p) => p.id),
-          ["approved"],
-          "failed",
-          { failure_reason: reason },
-        );
-      } else {
-        ready.push(plan);
-      }
-    }
-    const signed = ready.map((plan) => this.sign(plan, keys.get(plan.wallet.id)!));
+    const overMaxFee = (plan: Plan) => plan.maxFee !== null && plan.selection.fee > plan.maxFee;
+    // Signing happens in memory and can still refuse a key: before any payout changes.
+    const signed = plans.filter((p) => !overMaxFee(p)).map((plan) => this.sign(plan, keys.get(plan.wallet.id)!));
     keys.clear();
+    for (const plan of plans.filter(overMaxFee)) {
+      const units = (value: bigint) => `${formatBaseUnits(value, plan.coin.divisibility)} ${plan.coin.symbol}`;
+      await this.deps.service.status.move(
+        plan.payouts.map((p) => p.id),
+        ["approved"],
+        "failed",
+        {
+          failure_reason: `The network fee ${units(plan.selection.fee)} (${plan.feeRate} sat/vB) is above max_fee ${units(plan.maxFee!)}`,
+        },
+      );
+    }
     for (const s of signed) await this.store(s);
     await this.deps.afterSign?.(signed.flatMap((s) => s.plan.payouts.map((p) => p.id)));
     for (const s of signed) await this.broadcast(s.plan.wallet.currency, s.plan.payouts, s.hex);
