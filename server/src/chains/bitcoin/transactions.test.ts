@@ -152,8 +152,10 @@ describe.each(["p2pkh", "p2wpkh", "p2sh-p2wpkh", "p2tr"] as const)("signing %s",
     expect(tx.getInput(0).sequence).toBe(0xfffffffd);
     // The exported PSBT reads back with what an external signer needs to find the key.
     const back = parsePsbt(psbt).getInput(0);
-    if (scriptType === "p2tr") expect(back.tapInternalKey).toBeDefined();
-    else expect(back.bip32Derivation?.[0]?.[1].path).toEqual([0x80000054, 0, 0]);
+    if (scriptType === "p2tr") {
+      expect(back.tapInternalKey).toBeDefined();
+      expect(back.tapBip32Derivation?.[0]?.[1].der.path).toEqual([0x80000054, 0, 0]);
+    } else expect(back.bip32Derivation?.[0]?.[1].path).toEqual([0x80000054, 0, 0]);
   });
 
   it("refuses a key that is not the wallet's", () => {

@@ -163,6 +163,13 @@ export function buildPsbt(selection: Selection, key: WalletKeyInfo, changeScript
     if (key.scriptType === "p2sh-p2wpkh") fields.redeemScript = p2wpkh(pubkey).script;
     if (key.scriptType === "p2tr") {
       fields.tapInternalKey = pubkey.subarray(1);
+      if (key.fingerprint && key.path) {
+        const der = {
+          fingerprint: Number.parseInt(key.fingerprint, 16),
+          path: [...key.path, input.chain, input.index],
+        };
+        fields.tapBip32Derivation = [[pubkey.subarray(1), { hashes: [], der }]];
+      }
     } else if (key.fingerprint && key.path) {
       fields.bip32Derivation = [
         [pubkey, { fingerprint: Number.parseInt(key.fingerprint, 16), path: [...key.path, input.chain, input.index] }],
