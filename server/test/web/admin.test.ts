@@ -272,6 +272,13 @@ describe("the admin panel in Chromium", () => {
     await waitFor(async () => JSON.stringify(await names()) === '["bravo-note"]' || undefined, "after batch delete");
     const left = await api("GET", "/templates");
     expect(left.result.map((t: { name: string }) => t.name)).toEqual(["bravo-note"]);
+
+    await page.locator(`tr[data-row-id="${ids["bravo-note"]}"]`).getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByRole("dialog", { name: "Preview bravo-note" });
+    await preview.getByRole("button", { name: "Render" }).click();
+    expect(await preview.getByTestId("preview-output").textContent()).toBe("Hello from bravo-note");
+    await page.keyboard.press("Escape");
+    await preview.waitFor({ state: "detached" });
   });
 
   it("lists an invoice created through the API, paid on chain, with its payments ledger in an expandable row", async () => {
@@ -457,6 +464,15 @@ describe("the admin panel in Chromium", () => {
     await general.getByRole("button", { name: "Save" }).click();
     await general.getByText("Saved.").waitFor();
     expect((await api("GET", `/stores/${storeId}`)).notifications).toEqual([provider.id]);
+
+    const [template] = (await api("GET", "/templates")).result;
+    const templates = page.getByRole("region", { name: "Templates" });
+    await templates.getByLabel('Template for "notification"').selectOption(template.id);
+    await templates.getByRole("button", { name: "Save" }).click();
+    await waitFor(
+      async () => (await api("GET", `/stores/${storeId}`)).templates.notification === template.id || undefined,
+      "the store's notification template",
+    );
   });
 
   it("shows sync status, rate provider health and policies on the server settings page", async () => {

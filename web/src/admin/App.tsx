@@ -19,6 +19,7 @@ import { WalletPage } from "./pages/WalletPage.tsx";
 import { WalletsPage } from "./pages/WalletsPage.tsx";
 import { usePath } from "./router.tsx";
 import { useMe, useSession } from "./session.tsx";
+import { ErrorBoundary } from "./ui/ErrorBoundary.tsx";
 
 function Routes() {
   const path = usePath();
@@ -72,7 +73,9 @@ export function App() {
   if (!token) return <AuthPage />;
   return (
     <Layout>
-      <Routes />
+      <ErrorBoundary resetKey={path}>
+        <Routes />
+      </ErrorBoundary>
     </Layout>
   );
 }

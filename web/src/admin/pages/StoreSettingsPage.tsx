@@ -180,6 +180,46 @@ function RateRules({ store, path }: { store: Row; path: string }) {
   );
 }
 
+/** Which of the user's templates the store uses for each built-in name (`templates: {name: id}`; none = default). */
+function StoreTemplates({ store, path, onSaved }: { store: Row; path: string; onSaved: () => Promise<void> }) {
+  const api = useApi();
+  const templates = useOptions("/templates");
+  // Bitcart's envelope: `result` holds the names (a bare list is read too).
+  const names =
+    useQuery({
+      queryKey: ["template-names", "store"],
+      queryFn: async () => {
+        const answer = await api.get<string[] | { result?: unknown }>("/templates/list", {
+          query: { applicable_to: "store" },
+        });
+        const list = Array.isArray(answer) ? answer : answer.result;
+        return Array.isArray(list) ? list.map(String) : [];
+      },
+    }).data ?? [];
+  const chosen = (store.templates ?? {}) as Record<string, string>;
+  const fields: FieldSpec[] = names.map((name) => ({
+    name,
+    label: `Template for "${name}"`,
+    kind: "select",
+    options: templates,
+  }));
+  if (!names.length) return null;
+  return (
+    <Section title="Templates">
+      <SpecForm
+        key={`templates-${String(store.updated)}-${templates.length}`}
+        fields={fields}
+        initial={chosen}
+        onSubmit={async (values) => {
+          const map = Object.fromEntries(names.map((name) => [name, (values[name] as string) || null]));
+          await api.patch(path, { templates: map });
+          await onSaved();
+        }}
+      />
+    </Section>
+  );
+}
+
 /** A store's settings: general (wallets, notification providers), checkout, email, rate rules, webhooks. */
 export function StoreSettingsPage({ id }: { id: string }) {
   const api = useApi();
@@ -258,6 +298,8 @@ export function StoreSettingsPage({ id }: { id: string }) {
         <Saved at={savedAt.email ?? 0} />
         <EmailTest path={path} />
       </Section>
+      <StoreTemplates store={s} path={path} onSaved={saved("templates")} />
+      <Saved at={savedAt.templates ?? 0} />
       <RateRules store={s} path={path} />
       <WebhooksSection storeId={s.id} />
     </div>
