@@ -347,6 +347,11 @@ describe("payouts on a litecoin regtest chain", () => {
     const exported = await app.call("GET", `/payouts/${created.id}/psbt`, { token });
     expect(exported.statusCode, exported.body).toBe(200);
     expect(exported.json()).toMatchObject({ amount: "0.15", destination });
+    // Exporting takes nothing: the same coins and the same (untaken) change address each time.
+    const again = await app.call("GET", `/payouts/${created.id}/psbt`, { token });
+    expect(again.json().psbt).toBe(exported.json().psbt);
+    const changeIndex = async () => (await app.till.services.walletRepo.findById(wallet.id))!.change_index;
+    expect(await changeIndex()).toBe(0);
     // A second implementation signs: litecoind's legacy wallet with the receive keys imported.
     const account = HDKey.fromMasterSeed(mnemonicToSeedSync(wallet.seed)).derive("m/84'/1'/0'");
     const wif = WIF({ bech32: "rltc", pubKeyHash: 0x6f, scriptHash: 0x3a, wif: 0xef });
@@ -363,6 +368,8 @@ describe("payouts on a litecoin regtest chain", () => {
     const submitted = await app.call("POST", `/payouts/${created.id}/psbt`, { token, body: { psbt: processed.psbt } });
     expect(submitted.statusCode, submitted.body).toBe(200);
     expect(submitted.json()).toMatchObject({ status: "sent", sent_amount: "0.15" });
+    // Its change address (the first) now counts as used: the next transaction's change goes elsewhere.
+    expect(await changeIndex()).toBe(1);
     expect(await node.call<string[]>("getrawmempool")).toContain(submitted.json().tx_hash);
     await node.mine(1);
     await until(created.id, "complete");

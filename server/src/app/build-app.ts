@@ -418,6 +418,8 @@ export function buildServices(
     chains,
     keyOf: (wallet) => wallets.keyOf(wallet),
     nextChangeAddress: (walletId) => wallets.nextChangeAddress(walletId),
+    peekChangeAddress: (walletId) => wallets.peekChangeAddress(walletId),
+    changeUsed: (walletId, lastIndex) => walletRepo.recordUsage(walletId, -1, lastIndex),
     walletAddresses: async (walletId) => [
       ...(await walletRepo.addresses(walletId, 0, 0, await walletRepo.derivedCount(walletId, 0))),
       ...(await walletRepo.addresses(walletId, 1, 0, await walletRepo.derivedCount(walletId, 1))),

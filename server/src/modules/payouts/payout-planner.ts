@@ -33,6 +33,10 @@ export interface PlannerDeps {
   chains: PlannerChains;
   keyOf(wallet: WalletRow): WalletKey;
   nextChangeAddress(walletId: string): Promise<IssuedAddress>;
+  /** The change address the next transaction would take, left untaken (for an unsigned PSBT). */
+  peekChangeAddress(walletId: string): Promise<IssuedAddress>;
+  /** Change addresses used by a transaction signed elsewhere: fresh ones start after them. */
+  changeUsed(walletId: string, lastIndex: number): Promise<void>;
   /** Every derived address of the wallet (both chains), to find its coins. */
   walletAddresses(walletId: string): Promise<{ chain: number; idx: number; script: string }[]>;
   /** Price of one coin in `fiat` (store rules when a store is given); throws a 422 when unknown. */
@@ -105,8 +109,17 @@ export class PayoutPlanner {
     return key.privateMaterial.accountXprv;
   }
 
-  /** Coin selection for a wallet's payouts: one plan per payout, or one for all with `batch`. */
-  async plan(wallet: WalletRow, coin: CoinDefinition, payouts: PayoutRow[], batch: boolean): Promise<Plan[]> {
+  /**
+   * Coin selection for a wallet's payouts: one plan per payout, or one for all with `batch`. `peekChange` leaves the
+   * change address untaken (an exported PSBT may never come back).
+   */
+  async plan(
+    wallet: WalletRow,
+    coin: CoinDefinition,
+    payouts: PayoutRow[],
+    batch: boolean,
+    peekChange = false,
+  ): Promise<Plan[]> {
     const walletKey = this.deps.keyOf(wallet);
     const key: WalletKeyInfo = {
       accountKey: walletKey.accountKey,
@@ -139,7 +152,9 @@ export class PayoutPlanner {
         group.map((p) => (p.max_fee === null ? null : this.baseUnits(p, coin, p.max_fee))),
       );
       const limits = maxFees.filter((m): m is bigint => m !== null);
-      const change = await this.deps.nextChangeAddress(wallet.id);
+      const change = peekChange
+        ? await this.deps.peekChangeAddress(wallet.id)
+        : await this.deps.nextChangeAddress(wallet.id);
       let selection: Selection;
       try {
         selection = selectCoins({

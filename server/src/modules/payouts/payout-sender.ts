@@ -122,7 +122,7 @@ export class PayoutSender {
     const payout = await this.deps.service.getOwned(actor, id);
     if (payout.status !== "approved") throw invalidField(["status"], `Payout ${id} is ${payout.status}, not approved`);
     const { wallet, coin } = await this.deps.service.walletOf(actor, payout.wallet_id);
-    const [plan] = await this.planner.plan(wallet, coin, [payout], false);
+    const [plan] = await this.planner.plan(wallet, coin, [payout], false, true);
     const tx = buildPsbt(plan!.selection, plan!.key, plan!.changeScript);
     return {
       psbt: psbtBase64(tx),
@@ -153,7 +153,10 @@ export class PayoutSender {
     } catch (error) {
       throw invalidField(["psbt"], `The PSBT cannot be finalized: ${(error as Error).message}`);
     }
-    const own = new Set((await this.deps.walletAddresses(wallet.id)).map((a) => a.script));
+    const addresses = await this.deps.walletAddresses(wallet.id);
+    const own = new Set(addresses.map((a) => a.script));
+    const changeIndex = new Map(addresses.filter((a) => a.chain === 1).map((a) => [a.script, a.idx]));
+    let lastChange = -1;
     const destination = addressToScript(payout.destination, coin);
     let sent = 0n;
     for (let i = 0; i < tx.inputsLength; i++) {
@@ -164,6 +167,7 @@ export class PayoutSender {
     for (let i = 0; i < tx.outputsLength; i++) {
       const output = tx.getOutput(i);
       const script = Buffer.from(output.script!).toString("hex");
+      lastChange = Math.max(lastChange, changeIndex.get(script) ?? -1);
       if (script === destination) sent += output.amount!;
       else if (!own.has(script))
         throw invalidField(["psbt"], `Output ${i} pays neither the destination nor the wallet`);
@@ -189,6 +193,7 @@ export class PayoutSender {
       });
       if (moved.length !== 1) throw new AppError(409, "The payout changed meanwhile");
     });
+    if (lastChange >= 0) await this.deps.changeUsed(wallet.id, lastChange);
     await this.deps.afterSign?.([payout.id]);
     await this.broadcast(wallet.currency, [payout], hex);
     return this.deps.service.view((await this.deps.payouts.findById(payout.id))!);

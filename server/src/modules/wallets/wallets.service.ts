@@ -197,6 +197,15 @@ export class WalletsService extends OwnedCrudService<"wallets", WalletView, Crea
     return { wallet_id: walletId, index, address: address.address, script: address.script };
   }
 
+  /** The change address the next `nextChangeAddress` would hand out, without taking it (an unsigned PSBT's). */
+  async peekChangeAddress(walletId: string): Promise<IssuedAddress> {
+    const row = await this.wallets.findById(walletId);
+    if (!row) throw notFound("Wallet");
+    await this.extend(walletId, 1, row.change_index + 1 + GAP_LIMIT);
+    const address = (await this.wallets.address(walletId, 1, row.change_index))!;
+    return { wallet_id: walletId, index: row.change_index, address: address.address, script: address.script };
+  }
+
   private async extendInBackground(walletId: string, upTo: number): Promise<void> {
     if ((this.receivePool.get(walletId) ?? 0) >= upTo || this.extending.has(walletId)) return;
     this.extending.add(walletId);
