@@ -543,6 +543,17 @@ describe("the admin panel in Chromium", () => {
     await passwordForm.getByLabel("Current password").fill(PASSWORD);
     await passwordForm.getByRole("button", { name: "Change password" }).click();
     await passwordForm.getByText("Password changed.").waitFor();
+
+    const preferences = page.getByRole("region", { name: "Preferences" });
+    await preferences.getByLabel("Currency of the total balance").fill("LTC");
+    await preferences.getByRole("button", { name: "Save" }).click();
+    await waitFor(async () => (await api("GET", "/users/me")).settings.balance_currency === "LTC" || undefined, "LTC");
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.getByText("Total balance (LTC)").waitFor();
+    await page.getByRole("link", { name: "Profile" }).click();
+    await preferences.getByLabel("Currency of the total balance").fill("USD");
+    await preferences.getByRole("button", { name: "Save" }).click();
+    await waitFor(async () => (await api("GET", "/users/me")).settings.balance_currency === "USD" || undefined, "USD");
     expect((await app.call("GET", `/stores/${storeId}`, { token: secret })).statusCode).toBe(200);
 
     // The panel used with that limited token: what it may not see is explained, not blank.

@@ -18,6 +18,7 @@ function sendProduct(api: Transport, values: FormValues, row?: Row) {
 
 export function ProductsPage() {
   const stores = useOptions("/stores");
+  const discounts = useOptions("/discounts");
   const fields = [
     { name: "name", label: "Name", required: true },
     { name: "price", label: "Price", kind: "number" as const, required: true },
@@ -26,6 +27,7 @@ export function ProductsPage() {
     { name: "category", label: "Category" },
     { name: "description", label: "Description", kind: "textarea" as const },
     { name: "download_url", label: "Download URL" },
+    { name: "discounts", label: "Discounts", kind: "multi" as const, options: discounts },
     { name: "image", label: "Image", kind: "file" as const },
   ];
   return (
@@ -55,6 +57,7 @@ export function ProductsPage() {
           category: row.category,
           description: row.description,
           download_url: row.download_url,
+          discounts: row.discounts ?? [],
         }),
         send: sendProduct,
       }}

@@ -147,6 +147,27 @@ export function ProfilePage() {
         Signed in as <strong>{me?.email}</strong>
         {me?.is_superuser ? " (superuser)" : ""}
       </p>
+      <section className="panel" aria-label="Preferences">
+        <h2>Preferences</h2>
+        {me && (
+          <SpecForm
+            key={me.settings?.balance_currency ?? ""}
+            fields={[
+              { name: "balance_currency", label: "Currency of the total balance" },
+              { name: "fetch_balance", label: "Show wallet balances", kind: "checkbox" },
+            ]}
+            initial={{
+              balance_currency: me.settings?.balance_currency ?? "USD",
+              fetch_balance: me.settings?.fetch_balance ?? true,
+            }}
+            onSubmit={async (values) => {
+              await api.post("/users/me/settings", values);
+              await client.invalidateQueries({ queryKey: ["me"] });
+              await client.invalidateQueries({ queryKey: ["/wallets", "balance"] });
+            }}
+          />
+        )}
+      </section>
       <section className="panel" aria-label="Change password">
         <h2>Change password</h2>
         <SpecForm
