@@ -90,6 +90,8 @@ describe("refunds", () => {
     const page = await app.call("GET", `/invoices/refunds/${refund.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.json()).toEqual(refund);
+    // Bitcart's invoice field names the invoice's latest refund.
+    expect((await app.call("GET", `/invoices/${invoice.id}`)).json().refund_id).toBe(refund.id);
     expect((await app.call("GET", "/invoices/refunds/nope")).statusCode).toBe(404);
 
     for (const bad of ["not an address", "ltc1qg82rfhxmx0kmsx0s0j5qyy2xuvnl7j2y8kd4y2"]) {

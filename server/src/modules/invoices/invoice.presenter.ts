@@ -101,7 +101,7 @@ export function presentInvoice(
     product_quantities: {} as Record<string, number>,
     paid_date: row.paid_date,
     payment_id: used?.id ?? null,
-    refund_id: null,
+    refund_id: null as string | null,
     payments: methods.map((m) => presentMethod(m, row.currency)),
     ledger: payments.map((p) => presentPayment(p, divisibilityOf.get(p.method_id) ?? 8)),
     metadata: fromJson<Record<string, unknown>>(row.metadata, {}),

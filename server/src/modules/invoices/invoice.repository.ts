@@ -134,6 +134,18 @@ export class InvoiceRepository extends CrudRepository<"invoices"> {
       .execute();
   }
 
+  /** The refunds of these invoices, oldest first (Bitcart's `refund_id` is the latest). */
+  refunds(invoiceIds: readonly string[]) {
+    if (!invoiceIds.length) return Promise.resolve([]);
+    return this.db.kysely
+      .selectFrom("refunds")
+      .select(["id", "invoice_id"])
+      .where("invoice_id", "in", [...invoiceIds])
+      .orderBy("created")
+      .orderBy("id")
+      .execute();
+  }
+
   /** The store's products among `ids`, with their stock. */
   storeProducts(storeId: string, ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);

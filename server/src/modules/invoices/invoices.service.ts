@@ -104,21 +104,23 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
   protected async present(rows: InvoicesTable[]): Promise<InvoiceView[]> {
     const list = rows as unknown as InvoiceRow[];
     const ids = list.map((r) => r.id);
-    const [methods, payments, products] = await Promise.all([
+    const [methods, payments, products, refunds] = await Promise.all([
       this.invoices.methods(ids),
       this.invoices.payments(ids),
       this.invoices.productLines(ids),
+      this.invoices.refunds(ids),
     ]);
     const now = new Date();
-    return list.map((row) =>
-      this.presentOne(
+    return list.map((row) => ({
+      ...this.presentOne(
         row,
         methods.filter((m) => m.invoice_id === row.id),
         payments.filter((p) => p.invoice_id === row.id),
         products.filter((p) => p.invoice_id === row.id),
         now,
       ),
-    );
+      refund_id: refunds.findLast((r) => r.invoice_id === row.id)?.id ?? null,
+    }));
   }
 
   private presentOne(
