@@ -23,7 +23,7 @@ describe("template sandbox", () => {
     ["ok\n{% include 'notification' %}", 2, 'tag "include" not found'],
   ])("refuses %j clearly, with the line", async (text, line, reason) => {
     expect(await renderTemplate(text, variables)).toEqual({ ok: false, failure: { line, reason } });
-    expect(checkTemplate(text)).toEqual({ line, reason });
+    expect(await checkTemplate(text)).toEqual({ line, reason });
   });
 
   it("does not reach prototypes, constructors or globals", async () => {

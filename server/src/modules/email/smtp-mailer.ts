@@ -1,4 +1,3 @@
-import nodemailer from "nodemailer";
 import type { EmailSettings } from "../shared/email-settings.ts";
 
 /** One message; `html`, when given, is sent alongside the plain text. */
@@ -17,7 +16,9 @@ export const isConfigured = (settings: EmailSettings) => settings.host !== "" &&
 
 const TIMEOUT_MS = 10_000;
 
-function transportFor(settings: OpenEmailSettings) {
+// Loaded on the first mail, not at start: most processes send none for a long while, and it weighs on idle memory.
+async function transportFor(settings: OpenEmailSettings) {
+  const { default: nodemailer } = await import("nodemailer");
   return nodemailer.createTransport({
     host: settings.host,
     port: settings.port,
@@ -55,7 +56,7 @@ export function describeSmtpError(error: unknown): string {
 /** Sends mail over SMTP with nodemailer: ssl/tls (implicit TLS), starttls (required) or none (plain). */
 export class SmtpMailer {
   async send(settings: OpenEmailSettings, message: MailMessage): Promise<void> {
-    const transport = transportFor(settings);
+    const transport = await transportFor(settings);
     try {
       await transport.sendMail({
         from: settings.address,
@@ -72,7 +73,7 @@ export class SmtpMailer {
   /** Connects, negotiates TLS and logs in without sending: null when all of it works, else why not. */
   async check(settings: OpenEmailSettings): Promise<string | null> {
     if (!settings.host) return "no SMTP host is set";
-    const transport = transportFor(settings);
+    const transport = await transportFor(settings);
     try {
       await transport.verify();
       return null;

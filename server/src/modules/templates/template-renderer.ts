@@ -1,4 +1,4 @@
-import { Liquid } from "liquidjs";
+import type { Liquid } from "liquidjs";
 
 /** Why a template failed, with the line when the engine knows it. */
 export interface TemplateFailure {
@@ -17,8 +17,8 @@ const FILE_TAGS = ["include", "render", "layout"];
  * filters are errors, and hard limits on template size, render time and memory so a loop cannot hang or
  * exhaust the server. HTML templates escape every output.
  */
-function sandbox(html: boolean): Liquid {
-  const engine = new Liquid({
+function sandbox(LiquidEngine: typeof Liquid, html: boolean): Liquid {
+  const engine = new LiquidEngine({
     templates: {},
     relativeReference: false,
     dynamicPartials: false,
@@ -35,7 +35,13 @@ function sandbox(html: boolean): Liquid {
   return engine;
 }
 
-const engines = { text: sandbox(false), html: sandbox(true) };
+// The engine loads on the first template saved or rendered, not at start: it weighs on idle memory.
+let engines: Promise<{ text: Liquid; html: Liquid }> | null = null;
+const loadEngines = () =>
+  (engines ??= import("liquidjs").then(({ Liquid }) => ({
+    text: sandbox(Liquid, false),
+    html: sandbox(Liquid, true),
+  })));
 
 function failureOf(error: unknown): TemplateFailure {
   const message = error instanceof Error ? error.message : String(error);
@@ -45,9 +51,10 @@ function failureOf(error: unknown): TemplateFailure {
 }
 
 /** Parses only: the failure of a template a merchant saves, or null. */
-export function checkTemplate(text: string): TemplateFailure | null {
+export async function checkTemplate(text: string): Promise<TemplateFailure | null> {
+  const { text: engine } = await loadEngines();
   try {
-    engines.text.parse(text);
+    engine.parse(text);
     return null;
   } catch (error) {
     return failureOf(error);
@@ -60,7 +67,8 @@ export async function renderTemplate(
   variables: Record<string, unknown>,
   options: { html?: boolean } = {},
 ): Promise<RenderOutcome> {
-  const engine = options.html ? engines.html : engines.text;
+  const loaded = await loadEngines();
+  const engine = options.html ? loaded.html : loaded.text;
   try {
     const output = await engine.parseAndRender(text, variables);
     return { ok: true, output };

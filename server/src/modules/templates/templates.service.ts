@@ -10,8 +10,8 @@ import { templateNames } from "./template-names.ts";
 import { checkTemplate, renderTemplate } from "./template-renderer.ts";
 
 /** A template that does not parse is refused when saved, naming the line and the reason. */
-function assertParses(text: string) {
-  const failure = checkTemplate(text);
+async function assertParses(text: string) {
+  const failure = await checkTemplate(text);
   if (failure) throw invalidField(["text"], failure.line ? `Line ${failure.line}: ${failure.reason}` : failure.reason);
 }
 
@@ -27,7 +27,7 @@ export class TemplatesService extends OwnedCrudService<"templates", TemplateView
 
   protected async buildRow(actor: Actor, input: CreateTemplateInput, base: BaseColumns): Promise<TemplatesTable> {
     if (await this.templates.nameTaken(actor.userId, input.name)) throw nameTaken();
-    assertParses(input.text);
+    await assertParses(input.text);
     return { ...base, name: input.name, text: input.text, metadata: toJson(input.metadata) };
   }
 
@@ -42,7 +42,7 @@ export class TemplatesService extends OwnedCrudService<"templates", TemplateView
       patch.name = input.name;
     }
     if (input.text !== undefined) {
-      assertParses(input.text);
+      await assertParses(input.text);
       patch.text = input.text;
     }
     if (input.metadata !== undefined) patch.metadata = toJson(input.metadata);

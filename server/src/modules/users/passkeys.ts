@@ -1,11 +1,4 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Actor } from "../../kernel/actor.ts";
 import { invalidField, notFound, unprocessable } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
@@ -14,6 +7,8 @@ import type { AuthCodeRepository } from "./auth-code.repository.ts";
 import type { UserRepository } from "./user.repository.ts";
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
+/** Loaded on first use: the WebAuthn library is large and most processes never see a passkey. */
+const webauthn = () => import("@simplewebauthn/server");
 export const RP_NAME = "Till";
 
 /** The relying party: the configured origin (`TILL_AUTH_ORIGIN`) or else the origin the request came to. */
@@ -48,7 +43,7 @@ export class Passkeys {
   async registerBegin(actor: Actor, rp: RelyingParty) {
     const user = await this.users.findById(actor.userId);
     if (!user) throw notFound("User");
-    const options = await generateRegistrationOptions({
+    const options = await (await webauthn()).generateRegistrationOptions({
       rpName: RP_NAME,
       rpID: rp.rpID,
       userName: user.email,
@@ -67,9 +62,9 @@ export class Passkeys {
     const challenge = signedChallenge(response);
     const code = await this.codes.consume<RelyingParty>("fido2_register", challenge);
     if (!code || code.userId !== actor.userId) throw invalidField(["response"], "Unknown or expired challenge");
-    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    let verified: Awaited<ReturnType<Awaited<ReturnType<typeof webauthn>>["verifyRegistrationResponse"]>>;
     try {
-      verified = await verifyRegistrationResponse({
+      verified = await (await webauthn()).verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: code.data.origin,
@@ -105,7 +100,7 @@ export class Passkeys {
     if (!user) throw notFound("User");
     const devices = this.security.devices(user);
     if (devices.length === 0) throw unprocessable("No passkey is registered");
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: rp.rpID,
       allowCredentials: devices.map((d) => ({ id: d.credential_id, transports: d.transports as never })),
       userVerification: "preferred",
@@ -125,7 +120,7 @@ export class Passkeys {
     const device = devices.find((d) => d.credential_id === response.id);
     if (!device) return false;
     try {
-      const result = await verifyAuthenticationResponse({
+      const result = await (await webauthn()).verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: code.data.origin,
