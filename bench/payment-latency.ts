@@ -40,7 +40,7 @@ async function main() {
       TILL_DATABASE_URL: database.url,
       TILL_DATA_DIR: database.dataDir,
       TILL_PORT: String(port),
-      TILL_LOG_LEVEL: "warn",
+      TILL_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
       TILL_CRYPTOS: "ltc",
       LTC_NETWORK: "regtest",
       LTC_BACKEND: "bitcoind",
@@ -67,7 +67,14 @@ async function main() {
     const { token } = await api("POST", "/users", { email: "bench@example.com", password: "payment-latency" });
     const key = (await api("POST", "/wallets/create", { currency: "ltc" }, token)).key;
     const wallet = await api("POST", "/wallets", { name: "w", currency: "ltc", xpub: key }, token);
-    const store = await api("POST", "/stores", { name: "s", default_currency: "LTC", wallets: [wallet.id] }, token);
+    // One confirmation needed: the mempool sighting moves the invoice to `paid` (at speed 0 it would go straight
+    // to `complete`).
+    const store = await api(
+      "POST",
+      "/stores",
+      { name: "s", default_currency: "LTC", wallets: [wallet.id], checkout_settings: { transaction_speed: 1 } },
+      token,
+    );
 
     const ipnAt = new Map<string, number>();
     receiver.on("/ipn", (request) => {
