@@ -113,6 +113,35 @@ describe("exchange rates with every provider answering", () => {
     ]);
   });
 
+  describe("POST /stores/{id}/rates/preview", () => {
+    it("evaluates rules not yet saved, for the store's owner only, and stores nothing", async () => {
+      const before = (await app.call("GET", `/stores/${storeId}`, { token: merchant.token })).json().checkout_settings
+        .rate_rules;
+      const preview = await app.call("POST", `/stores/${storeId}/rates/preview`, {
+        token: merchant.token,
+        body: { rate_rules: "BTC_USD = 64000\nX_X = kraken(X_X)", currencies: "BTC_USD,LTC_USD,BTC_XYZ" },
+      });
+      expect(preview.statusCode, preview.body).toBe(200);
+      const rates = preview.json().rates;
+      expect(rates[0]).toMatchObject({ pair: "BTC_USD", rate: "64000" });
+      expect(rates[2]).toMatchObject({ pair: "BTC_XYZ", rate: null });
+      const broken = await app.call("POST", `/stores/${storeId}/rates/preview`, {
+        token: merchant.token,
+        body: { rate_rules: "X_X = kraken(X_X", currencies: "BTC_USD" },
+      });
+      expect(broken.json().rates[0].message).toMatch(/rate rules are invalid/);
+      expect(
+        (await app.call("GET", `/stores/${storeId}`, { token: merchant.token })).json().checkout_settings.rate_rules,
+      ).toBe(before);
+      const stranger = await registerUser(app);
+      const refused = await app.call("POST", `/stores/${storeId}/rates/preview`, {
+        token: stranger.token,
+        body: { rate_rules: "BTC_USD = 1", currencies: "BTC_USD" },
+      });
+      expect(refused.statusCode).toBe(404);
+    });
+  });
+
   describe("PATCH /stores/{id}/rate_rules", () => {
     const patch = (body: unknown, token: string | null = merchant.token, headers?: Record<string, string>) =>
       app.call("PATCH", `/stores/${storeId}/rate_rules`, { token, body, headers });

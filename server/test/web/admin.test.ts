@@ -432,10 +432,20 @@ describe("the admin panel in Chromium", () => {
 
     const rules = page.getByRole("region", { name: "Rate rules" });
     await rules.getByLabel("Rules").fill("X_USD = fixed(X_USD) * 1.1");
-    await rules.getByRole("button", { name: "Save and preview" }).click();
     const preview = rules.getByRole("table", { name: "Rate preview" });
+    // The live preview evaluates the rules as typed, before they are saved.
+    await expect
+      .poll(() =>
+        preview
+          .locator("tbody td:nth-child(2)")
+          .first()
+          .textContent({ timeout: 1000 })
+          .catch(() => null),
+      )
+      .toBe("88");
     await preview.getByRole("cell", { name: "LTC_USD", exact: true }).waitFor();
-    expect(await preview.locator("tbody td:nth-child(2)").textContent()).toBe("88");
+    await rules.getByRole("button", { name: "Save and preview" }).click();
+    await expect.poll(() => preview.locator("tbody td:nth-child(2)").first().textContent()).toBe("88");
     await page.getByRole("heading", { name: "Corner Shop settings" }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-store-settings.png"), fullPage: true });
   });

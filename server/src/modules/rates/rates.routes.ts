@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { requireActor } from "../../http/auth.ts";
 import { idParams } from "../../http/fields.ts";
-import { rateRulesBody, rulesText, storeRatesQuery, walletRateQuery } from "./rates.schemas.ts";
+import { rateRulesBody, ratesPreviewBody, rulesText, storeRatesQuery, walletRateQuery } from "./rates.schemas.ts";
 import type { RatesService } from "./rates.service.ts";
 
 /** Answers a JSON string (`"50000.5"`), as Bitcart does; Fastify would send a bare string as text/plain. */
@@ -29,6 +29,20 @@ export function registerRateRoutes(root: FastifyInstance, rates: RatesService): 
     "/stores/:id/rates",
     { schema: { tags: ["stores"], params: idParams, querystring: storeRatesQuery } },
     (request) => rates.storeRates(request.params.id, request.query.currencies),
+  );
+  app.post(
+    "/stores/:id/rates/preview",
+    {
+      config: { auth: { scopes: ["store_management"] } },
+      schema: { tags: ["stores"], params: idParams, body: ratesPreviewBody },
+    },
+    (request) =>
+      rates.previewStoreRates(
+        requireActor(request),
+        request.params.id,
+        request.body.rate_rules,
+        request.body.currencies,
+      ),
   );
   app.get(
     "/wallets/balance",

@@ -10,4 +10,9 @@ export const rulesText = (body: z.output<typeof rateRulesBody>): string =>
 
 export const storeRatesQuery = z.object({ currencies: z.string().max(2000).default("") });
 
+export const ratesPreviewBody = z.object({
+  rate_rules: z.string().max(RULES_MAX),
+  currencies: z.string().max(2000).default(""),
+});
+
 export const walletRateQuery = z.object({ currency: z.string().trim().min(1).max(20).default("USD") });

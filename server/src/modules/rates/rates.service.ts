@@ -128,9 +128,11 @@ export class RatesService {
   async storeRates(
     storeId: string,
     currencies: string,
+    draftRules?: string,
   ): Promise<{ rates: { pair: string; rate: string | null; message: string }[] }> {
-    const store = await this.deps.store(storeId);
-    if (!store) throw notFound("Store");
+    const stored = await this.deps.store(storeId);
+    if (!stored) throw notFound("Store");
+    const store = draftRules === undefined ? stored : { ...stored, rules: draftRules };
     const asked = currencies
       .split(",")
       .map((c) => c.trim())
@@ -168,6 +170,12 @@ export class RatesService {
           : { pair: answer.text, rate: null, message: `${answer.text}: no rate: ${whyNoRate(resolution)}` };
       }),
     };
+  }
+
+  /** `POST /stores/{id}/rates/preview`: the owner tries rules before saving them (the admin's live preview). */
+  async previewStoreRates(actor: Actor, storeId: string, rules: string, currencies: string) {
+    await this.deps.assertStoreOwned(actor, storeId);
+    return this.storeRates(storeId, currencies, rules);
   }
 
   /**

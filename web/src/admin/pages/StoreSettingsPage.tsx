@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { messageOf, type Row } from "../api.ts";
 import { useOptions } from "../ResourcePage.tsx";
 import { Link } from "../router.tsx";
@@ -129,6 +129,27 @@ function RateRules({ store, path }: { store: Row; path: string }) {
       setError(messageOf(e));
     }
   };
+  // Live preview: rules being typed are evaluated (not saved) half a second after the last keystroke.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run only when the rules text changes
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      try {
+        const currencies = (await currencyPairs()).join(",");
+        const answer = await api.post<{ rates: typeof preview }>(`${path}/rates/preview`, {
+          rate_rules: rules,
+          currencies,
+        });
+        if (!cancelled) setPreview(answer.rates);
+      } catch {
+        // A preview that cannot be computed leaves the last one; saving reports errors.
+      }
+    }, 500);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [rules]);
   // The wallets' coins against the store currency: the pairs its checkout needs.
   const currencyPairs = async () => {
     const symbols = await Promise.all(
