@@ -376,13 +376,14 @@ export function buildServices(
         allow_anonymous_invoice_creation: Boolean(store.checkout.allow_anonymous_invoice_creation),
         recommended_fee_target_blocks: Number(store.checkout.recommended_fee_target_blocks),
         include_network_fee: Boolean(store.checkout.include_network_fee),
+        rate_rules: String(store.checkout.rate_rules ?? ""),
         wallet_ids: links.get(id) ?? [],
       };
     },
     wallet: async (id) => (await walletRepo.findById(id)) ?? null,
     coin: (currency) => chains.coin(currency),
     nextAddress: (walletId) => wallets.nextReceiveAddress(walletId),
-    priceIn: async (coin, fiat, storeId) => (await rates.priceIn(coin, fiat, storeId)).rate,
+    priceIn: async (coin, fiat, rateRules) => (await rates.priceWithRules(coin, fiat, rateRules)).rate,
     feeRate: (currency, targetBlocks) => feeRates.get(currency, targetBlocks),
     divisibility: (currency) => rates.fiatDivisibility(currency),
     created: async (invoiceId, storeId) => {

@@ -28,6 +28,8 @@ export interface InvoiceStore {
   allow_anonymous_invoice_creation: boolean;
   recommended_fee_target_blocks: number;
   include_network_fee: boolean;
+  /** The store's rate rules text (read with the store, so pricing needs no second read). */
+  rate_rules: string;
   wallet_ids: string[];
 }
 
@@ -46,7 +48,7 @@ export interface InvoicesDeps {
   /** The next never-used receive address of a wallet. */
   nextAddress(walletId: string): Promise<{ address: string; script: string; index: number }>;
   /** Price of one coin in `fiat` through the store's rules; throws a 422 naming the pair when unknown. */
-  priceIn(coin: string, fiat: string, storeId: string): Promise<Big>;
+  priceIn(coin: string, fiat: string, rateRules: string): Promise<Big>;
   /** The cached fee rate (sat/vB) for confirmation within `targetBlocks`; null when none is known yet. */
   feeRate(currency: string, targetBlocks: number): string | null;
   /** Decimals of a price currency (ISO 4217 for fiat, 8 for coins); throws a 422 for an unknown one. */
@@ -192,7 +194,7 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
       const rate =
         currency.toLowerCase() === wallet.currency
           ? new Big(1)
-          : await this.deps.priceIn(wallet.currency, currency, store.id);
+          : await this.deps.priceIn(wallet.currency, currency, store.rate_rules);
       const discount = bestDiscount(discounts, wallet.currency, input.promocode ?? "");
       const due = discountedPrice(price, discount);
       const feeRate = this.deps.feeRate(wallet.currency, store.recommended_fee_target_blocks);

@@ -105,13 +105,16 @@ export class RatesService {
    * Throws a 422 naming the pair when no fresh rate exists. A coin priced in itself is 1.
    */
   async priceIn(coin: string, fiat: string, storeId?: string): Promise<PriceQuote> {
+    if (storeId === undefined) return this.priceWithRules(coin, fiat, null);
+    const store = await this.deps.store(storeId);
+    if (!store) throw notFound("Store");
+    return this.priceWithRules(coin, fiat, store.rules);
+  }
+
+  /** As `priceIn`, with a store's rules text the caller already read (invoice creation reads its store once). */
+  async priceWithRules(coin: string, fiat: string, rulesText: string | null): Promise<PriceQuote> {
     const target = this.pairOf(coin, fiat);
-    let rules: RuleSet | null = null;
-    if (storeId !== undefined) {
-      const store = await this.deps.store(storeId);
-      if (!store) throw notFound("Store");
-      rules = this.storeRules(store.rules, pairKey(target));
-    }
+    const rules = rulesText === null ? null : this.storeRules(rulesText, pairKey(target));
     const [resolution] = await this.engine.resolve(rules, [target], { fetchOnMiss: true });
     if (!resolution?.rate) throw noRate(resolution!);
     return { rate: resolution.rate, trace: presentTrace(resolution) };
