@@ -9,9 +9,9 @@
 import { parseArgs } from "node:util";
 import { startLitecoind } from "../server/test/chain/litecoind.ts";
 import { WsClient } from "../server/test/helpers/live-clients.ts";
-import { cleanEnv, ensureBuilt, freePort, MAIN, NodeProcess, waitFor } from "../server/test/helpers/processes.ts";
+import { waitFor } from "../server/test/helpers/processes.ts";
 import { Receiver } from "../server/test/helpers/receiver.ts";
-import { createTestDatabase } from "../server/test/helpers/test-db.ts";
+import { startLitecoinTill } from "./litecoin-till.ts";
 
 const { values } = parseArgs({
   options: { payments: { type: "string", default: "100" }, "poll-ms": { type: "string", default: "200" } },
@@ -28,54 +28,11 @@ const summary = (label: string, samples: number[]) => {
 };
 
 async function main() {
-  await ensureBuilt();
   const node = await startLitecoind();
   const receiver = await Receiver.start();
-  const database = await createTestDatabase("sqlite");
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = new NodeProcess(
-    [MAIN, "serve"],
-    cleanEnv({
-      TILL_DATABASE_URL: database.url,
-      TILL_DATA_DIR: database.dataDir,
-      TILL_PORT: String(port),
-      TILL_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: String(pollMs),
-      TILL_FIXED_RATES: "LTC_USD=80",
-      TILL_ALLOW_PRIVATE_WEBHOOKS: "true",
-    }),
-  );
+  const till = await startLitecoinTill(node, { pollMs, env: { TILL_ALLOW_PRIVATE_WEBHOOKS: "true" } });
+  const { api, port, store } = till;
   try {
-    await waitFor(async () => (await fetch(`${base}/health/ready`).catch(() => null))?.ok, {
-      timeoutMs: 30_000,
-      what: "till serve to be ready",
-    });
-    const api = async (method: string, path: string, body: unknown, token?: string) => {
-      const response = await fetch(base + path, {
-        method,
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json();
-    };
-    const { token } = await api("POST", "/users", { email: "bench@example.com", password: "payment-latency" });
-    const key = (await api("POST", "/wallets/create", { currency: "ltc" }, token)).key;
-    const wallet = await api("POST", "/wallets", { name: "w", currency: "ltc", xpub: key }, token);
-    // One confirmation needed: the mempool sighting moves the invoice to `paid` (at speed 0 it would go straight
-    // to `complete`).
-    const store = await api(
-      "POST",
-      "/stores",
-      { name: "s", default_currency: "LTC", wallets: [wallet.id], checkout_settings: { transaction_speed: 1 } },
-      token,
-    );
-
     const ipnAt = new Map<string, number>();
     receiver.on("/ipn", (request) => {
       const body = JSON.parse(request.body) as { id: string; status: string };
@@ -105,7 +62,7 @@ async function main() {
         {
           timeoutMs: 10_000,
           intervalMs: 1,
-          what: `payment ${i} to reach the websocket (${JSON.stringify(socket.messages)}) and the IPN receiver (${receiver.to("/ipn").length} requests)\n${server.describe()}`,
+          what: `payment ${i} to reach the websocket (${JSON.stringify(socket.messages)}) and the IPN receiver (${receiver.to("/ipn").length} requests)\n${till.server.describe()}`,
         },
       );
       toWebsocket.push(paidAt - sentAt);
@@ -121,10 +78,9 @@ async function main() {
     console.log(summary("sendtoaddress → websocket `paid`", toWebsocket));
     console.log(summary("sendtoaddress → IPN `paid` received", toIpn));
   } finally {
-    await server.kill("SIGTERM");
+    await till.stop();
     await receiver.close();
     await node.stop();
-    await database.drop();
   }
 }
 

@@ -13,8 +13,8 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Big } from "../server/src/kernel/money.ts";
 import { startLitecoind } from "../server/test/chain/litecoind.ts";
-import { cleanEnv, ensureBuilt, freePort, MAIN, NodeProcess, waitFor } from "../server/test/helpers/processes.ts";
-import { createTestDatabase } from "../server/test/helpers/test-db.ts";
+import { waitFor } from "../server/test/helpers/processes.ts";
+import { startLitecoinTill } from "./litecoin-till.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,50 +36,11 @@ const rssMiB = (pid: number) => {
 };
 
 async function main() {
-  await ensureBuilt();
   const node = await startLitecoind({ initialBlocks: 200 });
-  const database = await createTestDatabase("sqlite");
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = new NodeProcess(
-    [MAIN, "serve"],
-    cleanEnv({
-      TILL_DATABASE_URL: database.url,
-      TILL_DATA_DIR: database.dataDir,
-      TILL_PORT: String(port),
-      TILL_LOG_LEVEL: "warn",
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: String(pollMs),
-      TILL_FIXED_RATES: "LTC_USD=80",
-    }),
-  );
-  const pid = server.child.pid!;
+  const till = await startLitecoinTill(node, { pollMs });
+  const { api, token, store } = till;
+  const pid = till.server.child.pid!;
   try {
-    await waitFor(async () => (await fetch(`${base}/health/ready`).catch(() => null))?.ok, {
-      timeoutMs: 30_000,
-      what: "till serve to be ready",
-    });
-    const api = async (method: string, path: string, body?: unknown, token?: string) => {
-      const response = await fetch(base + path, {
-        method,
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json();
-    };
-    const { token } = await api("POST", "/users", { email: "bench@example.com", password: "pending-invoices" });
-    const key = (await api("POST", "/wallets/create", { currency: "ltc" }, token)).key;
-    const wallet = await api("POST", "/wallets", { name: "w", currency: "ltc", xpub: key }, token);
-    const store = await api(
-      "POST",
-      "/stores",
-      { name: "s", default_currency: "LTC", wallets: [wallet.id], checkout_settings: { transaction_speed: 1 } },
-      token,
-    );
     const idle = rssMiB(pid);
 
     // Seed the pending invoices; keep the addresses of the first `paidCount` to pay them later.
@@ -153,9 +114,8 @@ async function main() {
     );
     console.log(`block mined → all ${paidCount} invoices complete: ${blockMs.toFixed(0)} ms`);
   } finally {
-    await server.kill("SIGTERM");
+    await till.stop();
     await node.stop();
-    await database.drop();
   }
 }
 
