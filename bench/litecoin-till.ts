@@ -1,7 +1,7 @@
 // A built `till serve` process on a throwaway SQLite database, watching a litecoind regtest node through the
 // bitcoind backend, with a merchant, an LTC wallet and a store needing one confirmation: what the invoice
 // benchmarks start from.
-import type { LitecoindNode } from "../server/test/chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv } from "../server/test/chain/litecoind.ts";
 import { cleanEnv, ensureBuilt, freePort, MAIN, NodeProcess, waitFor } from "../server/test/helpers/processes.ts";
 import { createTestDatabase } from "../server/test/helpers/test-db.ts";
 
@@ -32,11 +32,7 @@ export async function startLitecoinTill(
       TILL_DATA_DIR: database.dataDir,
       TILL_PORT: String(port),
       TILL_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: String(options.pollMs),
+      ...litecoinTillEnv(node, options.pollMs),
       TILL_FIXED_RATES: "LTC_USD=80",
       ...options.env,
     }),

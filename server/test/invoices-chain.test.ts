@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Big } from "../src/kernel/money.ts";
-import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind, waitFor } from "./chain/litecoind.ts";
 import { WsClient } from "./helpers/live-clients.ts";
 import { Receiver } from "./helpers/receiver.ts";
 import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
@@ -15,11 +15,7 @@ describe("invoices on a litecoin regtest chain", () => {
   beforeAll(async () => {
     node = await startLitecoind();
     app = await createTestApp({
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: "100",
+      ...litecoinTillEnv(node),
       TILL_FIXED_RATES: "LTC_USD=80",
       TILL_ALLOW_PRIVATE_WEBHOOKS: "true",
     });

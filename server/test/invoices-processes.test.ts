@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type LitecoindNode, startLitecoind } from "./chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind } from "./chain/litecoind.ts";
 import { WsClient } from "./helpers/live-clients.ts";
 import { cleanEnv, ensureBuilt, freePort, MAIN, NodeProcess, waitFor } from "./helpers/processes.ts";
 import { Receiver } from "./helpers/receiver.ts";
@@ -81,11 +81,7 @@ describe("invoices across process deaths", () => {
       TILL_HOST: "127.0.0.1",
       TILL_LOG_LEVEL: "info",
       TILL_LEADER_LEASE_SECONDS: "3",
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: "100",
+      ...litecoinTillEnv(node),
       TILL_FIXED_RATES: "LTC_USD=80",
       TILL_ALLOW_PRIVATE_WEBHOOKS: "true",
     });

@@ -5,7 +5,7 @@ import { type Db, openDatabase } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrator.ts";
 import { DEFAULT_LEASE_SECONDS, LeaderLease, leaseSecondsFromEnv } from "../src/jobs/leader-lease.ts";
 import { createLogger } from "../src/kernel/logger.ts";
-import { type LitecoindNode, startLitecoind } from "./chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind } from "./chain/litecoind.ts";
 import { cleanEnv, ensureBuilt, freePort, MAIN, NodeProcess, waitFor } from "./helpers/processes.ts";
 import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
 import { createTestDatabase, type TestDatabase, testDialect } from "./helpers/test-db.ts";
@@ -312,11 +312,7 @@ if (testDialect() === "postgres") {
     beforeAll(async () => {
       node = await startLitecoind();
       const env = {
-        TILL_CRYPTOS: "ltc",
-        LTC_NETWORK: "regtest",
-        LTC_BACKEND: "bitcoind",
-        LTC_BITCOIND_URL: node.url,
-        LTC_POLL_INTERVAL_MS: "100",
+        ...litecoinTillEnv(node),
       };
       leader = await createTestApp(env);
       follower = await createTestApp(env, leader.database);

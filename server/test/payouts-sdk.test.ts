@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TillApiError, TillClient } from "../../sdk/src/index.ts";
-import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind, waitFor } from "./chain/litecoind.ts";
 import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
 
 /** The SDK's payouts and refunds against a running Till on a litecoin regtest chain. */
@@ -14,11 +14,7 @@ describe("payouts and refunds through the SDK", () => {
   beforeAll(async () => {
     node = await startLitecoind();
     app = await createTestApp({
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: "100",
+      ...litecoinTillEnv(node),
       TILL_FIXED_RATES: "LTC_USD=80",
     });
     await app.till.startWatchers();

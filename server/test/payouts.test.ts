@@ -7,7 +7,7 @@ import { BitcoindRpc } from "../src/chains/bitcoin/bitcoind/rpc-client.ts";
 import { parseConfig } from "../src/config/load-config.ts";
 import { createLogger } from "../src/kernel/logger.ts";
 import { Big } from "../src/kernel/money.ts";
-import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind, waitFor } from "./chain/litecoind.ts";
 import { Receiver } from "./helpers/receiver.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/test-db.ts";
 
@@ -37,11 +37,7 @@ describe("payouts on a litecoin regtest chain", () => {
     TILL_DATABASE_URL: db.url,
     TILL_DATA_DIR: db.dataDir,
     TILL_LOG_LEVEL: "info",
-    TILL_CRYPTOS: "ltc",
-    LTC_NETWORK: "regtest",
-    LTC_BACKEND: "bitcoind",
-    LTC_BITCOIND_URL: node.url,
-    LTC_POLL_INTERVAL_MS: "100",
+    ...litecoinTillEnv(node),
     TILL_FIXED_RATES: "LTC_USD=80",
     TILL_ALLOW_PRIVATE_WEBHOOKS: "true",
     TILL_LOGIN_RATE_LIMIT_PER_IP: "1000",

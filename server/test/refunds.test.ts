@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LitecoindNode, startLitecoind, waitFor } from "./chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind, waitFor } from "./chain/litecoind.ts";
 import { TestSmtpServer } from "./fixtures/smtp-server.ts";
 import { Receiver } from "./helpers/receiver.ts";
 import { createTestApp, registerUser, type TestApp } from "./helpers/test-app.ts";
@@ -17,11 +17,7 @@ describe("refunds", () => {
     receiver = await Receiver.start();
     smtp = await TestSmtpServer.start();
     app = await createTestApp({
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: "100",
+      ...litecoinTillEnv(node),
       TILL_FIXED_RATES: "LTC_USD=80",
       TILL_ALLOW_PRIVATE_WEBHOOKS: "true",
     });

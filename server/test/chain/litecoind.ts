@@ -87,6 +87,17 @@ export interface LitecoindNode {
   stop(): Promise<void>;
 }
 
+/** Till's environment for watching `node` through the bitcoind backend, polling every `pollIntervalMs`. */
+export function litecoinTillEnv(node: { url: string }, pollIntervalMs = 100): Record<string, string> {
+  return {
+    TILL_CRYPTOS: "ltc",
+    LTC_NETWORK: "regtest",
+    LTC_BACKEND: "bitcoind",
+    LTC_BITCOIND_URL: node.url,
+    LTC_POLL_INTERVAL_MS: String(pollIntervalMs),
+  };
+}
+
 export async function startLitecoind(
   options: { extraArgs?: string[]; initialBlocks?: number } = {},
 ): Promise<LitecoindNode> {

@@ -6,7 +6,7 @@ import * as OTPAuth from "otpauth";
 import type { Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LitecoindNode, startLitecoind, waitFor } from "../chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind, waitFor } from "../chain/litecoind.ts";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { Receiver } from "../helpers/receiver.ts";
 import { createListeningApp, type ListeningApp } from "../helpers/web-app.ts";
@@ -86,11 +86,7 @@ describe("the admin panel in Chromium", () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     node = await startLitecoind();
     app = await createListeningApp({
-      TILL_CRYPTOS: "ltc",
-      LTC_NETWORK: "regtest",
-      LTC_BACKEND: "bitcoind",
-      LTC_BITCOIND_URL: node.url,
-      LTC_POLL_INTERVAL_MS: "100",
+      ...litecoinTillEnv(node),
       TILL_FIXED_RATES: "LTC_USD=80",
       // A web build made elsewhere (e.g. while web/dist is being rebuilt) can be pointed at.
       ...(process.env.TILL_WEB_DIR ? { TILL_WEB_DIR: process.env.TILL_WEB_DIR } : {}),

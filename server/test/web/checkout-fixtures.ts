@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { type LitecoindNode, startLitecoind, waitFor } from "../chain/litecoind.ts";
+import { type LitecoindNode, litecoinTillEnv, startLitecoind, waitFor } from "../chain/litecoind.ts";
 import { registerUser } from "../helpers/test-app.ts";
 import { sendMultipart, tinyPng } from "../helpers/uploads.ts";
 import { createListeningApp, type ListeningApp } from "../helpers/web-app.ts";
@@ -34,11 +34,7 @@ const webDir: Record<string, string> = process.env.TILL_TEST_WEB_DIR
 export async function startShop(): Promise<ShopFixture> {
   const node = await startLitecoind();
   const app = await createListeningApp({
-    TILL_CRYPTOS: "ltc",
-    LTC_NETWORK: "regtest",
-    LTC_BACKEND: "bitcoind",
-    LTC_BITCOIND_URL: node.url,
-    LTC_POLL_INTERVAL_MS: "100",
+    ...litecoinTillEnv(node),
     TILL_FIXED_RATES: "LTC_USD=80,LTC_EUR=75",
     ...webDir,
   });
