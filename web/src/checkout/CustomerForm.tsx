@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../shared/api.ts";
+import { InputField, TextareaField } from "../shared/field.tsx";
 import { useI18n } from "../shared/i18n.ts";
 import type { Invoice } from "./types.ts";
 
@@ -38,44 +39,28 @@ export function CustomerForm({ invoice, askEmail, askAddress, onSaved }: Props) 
     <form className="customer-form" onSubmit={submit} noValidate data-testid="customer-form">
       <h2>{t("contact_title")}</h2>
       {askEmail && (
-        <div className="field">
-          <label htmlFor="buyer-email">{t("email")}</label>
-          <input
-            id="buyer-email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-invalid={!!errors.buyer_email}
-            aria-describedby={errors.buyer_email ? "buyer-email-error" : undefined}
-          />
-          {errors.buyer_email && (
-            <span className="field-error" id="buyer-email-error">
-              {errors.buyer_email}
-            </span>
-          )}
-        </div>
+        <InputField
+          id="buyer-email"
+          label={t("email")}
+          error={errors.buyer_email}
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       )}
       {askAddress && (
-        <div className="field">
-          <label htmlFor="shipping-address">{t("shipping_address")}</label>
-          <textarea
-            id="shipping-address"
-            autoComplete="street-address"
-            rows={3}
-            required
-            value={address}
-            onChange={(e) => setAddress(e.target.value)}
-            aria-invalid={!!errors.shipping_address}
-            aria-describedby={errors.shipping_address ? "shipping-address-error" : undefined}
-          />
-          {errors.shipping_address && (
-            <span className="field-error" id="shipping-address-error">
-              {errors.shipping_address}
-            </span>
-          )}
-        </div>
+        <TextareaField
+          id="shipping-address"
+          label={t("shipping_address")}
+          error={errors.shipping_address}
+          autoComplete="street-address"
+          rows={3}
+          required
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+        />
       )}
       {errors.form && !errors.buyer_email && !errors.shipping_address && (
         <p className="error-text" role="alert">

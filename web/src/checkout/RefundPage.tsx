@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ApiError, api } from "../shared/api.ts";
 import { Preferences } from "../shared/controls.tsx";
+import { InputField } from "../shared/field.tsx";
 import { useI18n } from "../shared/i18n.ts";
 import { formatAmount, trimZeros } from "../shared/money.ts";
 
@@ -81,23 +82,16 @@ export function RefundPage({ refundId }: { refundId: string }) {
               </section>
             ) : (
               <form onSubmit={submit} noValidate data-testid="refund-form">
-                <div className="field">
-                  <label htmlFor="refund-destination">{t("refund_destination")}</label>
-                  <input
-                    id="refund-destination"
-                    autoComplete="off"
-                    spellCheck={false}
-                    value={destination}
-                    onChange={(e) => setDestination(e.target.value)}
-                    aria-invalid={!!errors.destination}
-                    aria-describedby={errors.destination ? "refund-destination-error" : undefined}
-                  />
-                  {errors.destination && (
-                    <span className="field-error" id="refund-destination-error" data-testid="destination-error">
-                      {errors.destination}
-                    </span>
-                  )}
-                </div>
+                <InputField
+                  id="refund-destination"
+                  label={t("refund_destination")}
+                  error={errors.destination}
+                  errorTestId="destination-error"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={destination}
+                  onChange={(e) => setDestination(e.target.value)}
+                />
                 {errors.form && !errors.destination && (
                   <p className="error-text" role="alert">
                     {errors.form}

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../shared/api.ts";
+import { InputField } from "../shared/field.tsx";
 import { useI18n } from "../shared/i18n.ts";
 import { sum, times } from "../shared/money.ts";
 import { clearCart, setQuantity, useCart } from "./cart.ts";
@@ -79,30 +80,24 @@ export function CartPage({ store }: { store: Store }) {
       <p className="cart-total">
         {t("total")}: <strong data-testid="cart-total">{<Price amount={total} store={store} />}</strong>
       </p>
-      <div className="field">
-        <label htmlFor="promocode">{t("promocode")}</label>
-        <input id="promocode" value={promocode} onChange={(e) => setPromocode(e.target.value)} />
-        {errors.promocode && <span className="field-error">{errors.promocode}</span>}
-      </div>
+      <InputField
+        id="promocode"
+        label={t("promocode")}
+        error={errors.promocode}
+        value={promocode}
+        onChange={(e) => setPromocode(e.target.value)}
+      />
       {needsEmail && (
-        <div className="field">
-          <label htmlFor="buyer-email">{t("email")}</label>
-          <input
-            id="buyer-email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-invalid={!!errors.buyer_email}
-            aria-describedby={errors.buyer_email ? "buyer-email-error" : undefined}
-          />
-          {errors.buyer_email && (
-            <span className="field-error" id="buyer-email-error">
-              {errors.buyer_email}
-            </span>
-          )}
-        </div>
+        <InputField
+          id="buyer-email"
+          label={t("email")}
+          error={errors.buyer_email}
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       )}
       {errors.form && !errors.buyer_email && !errors.promocode && (
         <p className="error-text" role="alert">
