@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { messageOf } from "../api.ts";
 import { createdColumn, customColumn, textColumn } from "../columns.tsx";
+import { EMAIL_FIELDS } from "../email-fields.ts";
 import { ResourcePage } from "../ResourcePage.tsx";
 import { useApi, useMe } from "../session.tsx";
 import { type FieldSpec, type FormValues, SpecForm } from "../ui/Form.tsx";
@@ -61,21 +62,6 @@ function Policies() {
   );
 }
 
-const SERVER_EMAIL_FIELDS: FieldSpec[] = [
-  { name: "address", label: "From address", kind: "email" },
-  { name: "host", label: "SMTP host" },
-  { name: "port", label: "SMTP port", kind: "number" },
-  { name: "user", label: "SMTP user" },
-  { name: "password", label: "SMTP password (empty keeps the stored one)", kind: "password" },
-  {
-    name: "auth_mode",
-    label: "Security",
-    kind: "select",
-    options: ["none", "ssl/tls", "starttls"].map((v) => ({ value: v, label: v })),
-  },
-  { name: "verify_tls", label: "Verify the server's TLS certificate", kind: "checkbox" },
-];
-
 /** The server's own SMTP settings (password resets, verification), with a test through `POST /manage/email/test`. */
 function ServerEmail() {
   const api = useApi();
@@ -104,10 +90,10 @@ function ServerEmail() {
     <>
       <SpecForm
         key={JSON.stringify(settings)}
-        fields={SERVER_EMAIL_FIELDS}
+        fields={EMAIL_FIELDS}
         initial={{ ...settings, password: "" }}
         onSubmit={async (values) => {
-          const changed = Object.fromEntries(SERVER_EMAIL_FIELDS.map((f) => [f.name, values[f.name]]));
+          const changed = Object.fromEntries(EMAIL_FIELDS.map((f) => [f.name, values[f.name]]));
           await api.post("/manage/policies", { email_settings: changed });
           setSaved(true);
           await client.invalidateQueries({ queryKey: ["policies"] });

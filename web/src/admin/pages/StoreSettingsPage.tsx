@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { messageOf, type Row } from "../api.ts";
+import { EMAIL_FIELDS } from "../email-fields.ts";
 import { useOptions } from "../ResourcePage.tsx";
 import { Link } from "../router.tsx";
 import { useApi } from "../session.tsx";
@@ -28,21 +29,6 @@ const CHECKOUT_FIELDS: FieldSpec[] = [
   { name: "include_network_fee", label: "Add the network fee to the amount", kind: "checkbox" },
   { name: "randomize_wallet_selection", label: "Pick one wallet per coin at random", kind: "checkbox" },
   { name: "pos_screen_enabled", label: "Point-of-sale keypad", kind: "checkbox" },
-];
-
-const EMAIL_FIELDS: FieldSpec[] = [
-  { name: "address", label: "From address", kind: "email" },
-  { name: "host", label: "SMTP host" },
-  { name: "port", label: "SMTP port", kind: "number" },
-  { name: "user", label: "SMTP user" },
-  { name: "password", label: "SMTP password (empty keeps the stored one)", kind: "password" },
-  {
-    name: "auth_mode",
-    label: "Security",
-    kind: "select",
-    options: ["none", "ssl/tls", "starttls"].map((v) => ({ value: v, label: v })),
-  },
-  { name: "verify_tls", label: "Verify the server's TLS certificate", kind: "checkbox" },
 ];
 
 /** Only the fields the section schema knows, with form strings kept as strings (the API reads them). */
