@@ -69,6 +69,7 @@ export function presentInvoice(
   payments: PaymentRow[],
   priceDivisibility: number,
   now: Date,
+  refundId: string | null = null,
 ) {
   const expiresAt = Date.parse(row.expires_at);
   const used = methods.find((m) => m.is_used === 1);
@@ -101,7 +102,7 @@ export function presentInvoice(
     product_quantities: {} as Record<string, number>,
     paid_date: row.paid_date,
     payment_id: used?.id ?? null,
-    refund_id: null as string | null,
+    refund_id: refundId,
     payments: methods.map((m) => presentMethod(m, row.currency)),
     ledger: payments.map((p) => presentPayment(p, divisibilityOf.get(p.method_id) ?? 8)),
     metadata: fromJson<Record<string, unknown>>(row.metadata, {}),

@@ -113,16 +113,16 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
       this.invoices.refunds(ids),
     ]);
     const now = new Date();
-    return list.map((row) => ({
-      ...this.presentOne(
+    return list.map((row) =>
+      this.presentOne(
         row,
         methods.filter((m) => m.invoice_id === row.id),
         payments.filter((p) => p.invoice_id === row.id),
         products.filter((p) => p.invoice_id === row.id),
         now,
+        refunds.findLast((r) => r.invoice_id === row.id)?.id ?? null,
       ),
-      refund_id: refunds.findLast((r) => r.invoice_id === row.id)?.id ?? null,
-    }));
+    );
   }
 
   private presentOne(
@@ -131,8 +131,9 @@ export class InvoicesService extends OwnedCrudService<"invoices", InvoiceView, C
     payments: PaymentRow[],
     lines: readonly { product_id: string; count: number; name: string | null }[],
     now: Date,
+    refundId: string | null = null,
   ): InvoiceView {
-    const view = presentInvoice(row, methods, payments, this.safeDivisibility(row.currency), now);
+    const view = presentInvoice(row, methods, payments, this.safeDivisibility(row.currency), now, refundId);
     return {
       ...view,
       products: lines.map((l) => l.product_id),
