@@ -7,7 +7,7 @@ import { isoNow } from "../../kernel/clock.ts";
 import { forbidden, invalidField, notFound, unprocessable } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { Big, normalizeDecimal } from "../../kernel/money.ts";
-import { type BaseColumns, OwnedCrudService } from "../shared/crud-service.ts";
+import { OwnedCrudService } from "../shared/crud-service.ts";
 import { bestDiscount, discountedPrice } from "./discount-rules.ts";
 import { type InvoiceView, presentInvoice } from "./invoice.presenter.ts";
 import type { InvoiceRepository, InvoiceRow, MethodRow, PaymentRow } from "./invoice.repository.ts";
@@ -376,5 +376,6 @@ function toCsv(items: Record<string, unknown>[]): string {
     const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
     return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
   };
-  return [columns.join(","), ...items.map((item) => columns.map((c) => cell(item[c])).join(","))].join("\n") + "\n";
+  const lines = [columns.join(","), ...items.map((item) => columns.map((c) => cell(item[c])).join(","))];
+  return `${lines.join("\n")}\n`;
 }
