@@ -41,6 +41,15 @@ describe("invoices on a litecoin regtest chain", () => {
     return store.json();
   };
   const invoice = async (id: string) => (await app.call("GET", `/invoices/${id}`)).json();
+  // Moves the expiry into the past instead of waiting for it, then lets the tracker look again.
+  const expireNow = async (id: string) => {
+    await app.till.db.kysely
+      .updateTable("invoices")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", id)
+      .execute();
+    await app.till.services.tracker.refresh(id);
+  };
   const until = (id: string, check: (i: Record<string, any>) => boolean, what: string) =>
     waitFor(async () => {
       const current = await invoice(id);
@@ -241,13 +250,7 @@ describe("invoices on a litecoin regtest chain", () => {
     const created = (
       await app.call("POST", "/invoices", { body: { price: "0.3", currency: "LTC", store_id: store.id } })
     ).json();
-    // Move the expiry into the past instead of waiting a minute, then let the tracker look again.
-    await app.till.db.kysely
-      .updateTable("invoices")
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-      .where("id", "=", created.id)
-      .execute();
-    await app.till.services.tracker.refresh(created.id);
+    await expireNow(created.id);
     expect((await invoice(created.id)).status).toBe("expired");
     await node.send(created.payments[0].payment_address, "0.3");
     const late = await until(created.id, (i) => i.exception_status === "paid_late", "the late payment");
@@ -262,12 +265,7 @@ describe("invoices on a litecoin regtest chain", () => {
     await node.send(created.payments[0].payment_address, "0.12");
     await until(created.id, (i) => i.status === "paid", "paid in the mempool");
     // The expiry time passes while the payment is still unconfirmed.
-    await app.till.db.kysely
-      .updateTable("invoices")
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-      .where("id", "=", created.id)
-      .execute();
-    await app.till.services.tracker.refresh(created.id);
+    await expireNow(created.id);
     expect(await invoice(created.id)).toMatchObject({ status: "paid", exception_status: "none" });
     await node.mine(1);
     const complete = await until(created.id, (i) => i.status === "complete", "complete after expiry time");
@@ -375,12 +373,7 @@ describe("invoices on a litecoin regtest chain", () => {
     expect(back.ledger.map((p: { txid: string }) => p.txid)).not.toContain(conflicting);
 
     // Once it expires with the money gone, the invoice is invalid with failed_confirm, not silently expired.
-    await app.till.db.kysely
-      .updateTable("invoices")
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-      .where("id", "=", created.id)
-      .execute();
-    await app.till.services.tracker.refresh(created.id);
+    await expireNow(created.id);
     expect(await invoice(created.id)).toMatchObject({ status: "invalid", exception_status: "failed_confirm" });
   });
 
