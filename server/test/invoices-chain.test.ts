@@ -327,7 +327,9 @@ describe("invoices on a litecoin regtest chain", () => {
     const bumped = await node.walletCall<{ txid: string }>("bumpfee", first);
     const replaced = await until(
       created.id,
+      // The view reads the invoice and its ledger in separate statements: wait for both to show the change.
       (i) =>
+        i.status !== "pending" &&
         i.ledger.some((p: { txid: string; state: string }) => p.txid === first && p.state === "replaced") &&
         i.ledger.some((p: { txid: string }) => p.txid === bumped.txid),
       "the replacement in the ledger",
@@ -366,7 +368,10 @@ describe("invoices on a litecoin regtest chain", () => {
 
     const back = await until(
       created.id,
-      (i) => i.ledger.some((p: { txid: string; state: string }) => p.txid === paying && p.state === "replaced"),
+      // The view reads the invoice and its ledger in separate statements: wait for both to show the change.
+      (i) =>
+        i.status !== "paid" &&
+        i.ledger.some((p: { txid: string; state: string }) => p.txid === paying && p.state === "replaced"),
       "the double-spent payment marked replaced",
     );
     expect(back).toMatchObject({ status: "pending", sent_amount: "0" });
